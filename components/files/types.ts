@@ -1,0 +1,13 @@
+import { ServiceName } from "../../config/catalog";
+import { StackConfig } from "../../config/types";
+import { Secrets } from "../secrets";
+import { ServiceFile } from "../service";
+
+export interface FileContext {
+    config: StackConfig;
+    secrets: Secrets;
+    enabled: ServiceName[];
+}
+
+/** Builds the files one service reads from its config folder. */
+export type FileBuilder = (ctx: FileContext) => ServiceFile[];

@@ -1,0 +1,68 @@
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { ServiceName } from "../config/catalog";
+import { StorageConfig } from "../config/types";
+import { hostCommand } from "./hostCommand";
+import { HostTarget } from "./hostTarget";
+import { script, shQuote } from "./shell";
+
+export interface HostArgs {
+    target: HostTarget;
+    storage: StorageConfig;
+    puid: number;
+    pgid: number;
+    /** Services whose config folders to create. */
+    services: ServiceName[];
+}
+
+/** The TRaSH layout: one tree, so downloads hardlink/move into the library instead of copying. */
+export const DATA_TREE = [
+    "torrents/tv", "torrents/movies", "torrents/music", "torrents/books",
+    "usenet/incomplete", "usenet/complete/tv", "usenet/complete/movies", "usenet/complete/music", "usenet/complete/books",
+    "media/tv", "media/movies", "media/music", "media/books", "media/audiobooks", "media/podcasts",
+];
+
+/** The machine: its Docker daemon (as a provider) and the directory tree every app mounts. */
+export class Host extends pulumi.ComponentResource {
+    readonly provider: docker.Provider;
+    readonly directories: pulumi.CustomResource;
+    readonly target: HostTarget;
+    readonly secretsDir: string;
+
+    constructor(name: string, args: HostArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("monsterr:host:Host", name, {}, opts);
+        this.target = args.target;
+        const { configRoot, dataRoot } = args.storage;
+        this.secretsDir = `${configRoot}/secrets`;
+
+        this.provider = new docker.Provider(
+            `${name}-docker`,
+            { host: args.target.dockerHost, ...(args.target.dockerSshOpts.length ? { sshOpts: args.target.dockerSshOpts } : {}) },
+            { parent: this },
+        );
+
+        const owner = `${args.puid}:${args.pgid}`;
+        const dataDirs = ["", ...DATA_TREE].map((d) => shQuote(d ? `${dataRoot}/${d}` : dataRoot)).join(" ");
+        const appDirs = args.services.map((s) => shQuote(`${configRoot}/${s}`)).join(" ");
+        // Creating is idempotent; there is deliberately no delete: `pulumi destroy` never removes media or app state.
+        this.directories = hostCommand(
+            `${name}-directories`,
+            {
+                create: script(
+                    `install -d -m 0755 ${shQuote(configRoot)}`,
+                    `install -d -m 0750 ${shQuote(this.secretsDir)}`,
+                    `mkdir -p ${dataDirs}`,
+                    `chmod 2775 ${dataDirs}`,
+                    ...(appDirs ? [`mkdir -p ${appDirs}`] : []),
+                    `if [ "$(id -u)" = 0 ]; then`,
+                    `  chown 0:${args.pgid} ${shQuote(this.secretsDir)}`,
+                    `  chown ${owner} ${dataDirs}${appDirs ? " " + appDirs : ""}`,
+                    "fi",
+                ),
+            },
+            args.target,
+            { parent: this },
+        );
+        this.registerOutputs({ dockerHost: args.target.dockerHost });
+    }
+}

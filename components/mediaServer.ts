@@ -1,0 +1,67 @@
+import * as pulumi from "@pulumi/pulumi";
+import { CATALOG, ServiceName } from "../config/catalog";
+import { StackConfig } from "../config/types";
+import { Books } from "./books";
+import { Core } from "./core";
+import { Downloads } from "./downloads";
+import { Host } from "./host";
+import { hostTarget } from "./hostTarget";
+import { Media } from "./media";
+import { Monitoring } from "./monitoring";
+import { Networks } from "./networks";
+import { Secrets } from "./secrets";
+import { Service } from "./service";
+import { ServiceGroup, enabledServices } from "./serviceGroup";
+import { UI } from "./ui";
+
+export interface MediaServerArgs {
+    config: StackConfig;
+}
+
+/** The whole media server on one host: the root of every resource the program creates. */
+export class MediaServer extends pulumi.ComponentResource {
+    readonly host: Host;
+    readonly networks: Networks;
+    readonly secrets: Secrets;
+    readonly groups: ServiceGroup[];
+    /** Public URL of every routed service that is enabled. */
+    readonly urls: Record<string, string>;
+
+    constructor(name: string, args: MediaServerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("monsterr:index:MediaServer", name, {}, opts);
+        const { config } = args;
+        const enabled = enabledServices(config);
+
+        this.host = new Host(
+            `${name}-host`,
+            { target: hostTarget(config.host, config.secrets.sshPrivateKey), storage: config.storage, puid: config.puid, pgid: config.pgid, services: enabled },
+            { parent: this },
+        );
+        this.networks = new Networks(`${name}-net`, { provider: this.host.provider }, { parent: this });
+        this.secrets = new Secrets(
+            `${name}-secrets`,
+            { host: this.host.target, dir: this.host.secretsDir, pgid: config.pgid, enabled },
+            { parent: this, dependsOn: [this.host.directories] },
+        );
+
+        const groupArgs = { config, host: this.host, networks: this.networks, secrets: this.secrets };
+        this.groups = [
+            new Core(`${name}-core`, groupArgs, { parent: this }),
+            new Media(`${name}-media`, groupArgs, { parent: this }),
+            new Downloads(`${name}-downloads`, groupArgs, { parent: this }),
+            new Books(`${name}-books`, groupArgs, { parent: this }),
+            new Monitoring(`${name}-monitoring`, groupArgs, { parent: this }),
+            new UI(`${name}-ui`, groupArgs, { parent: this }),
+        ];
+
+        this.urls = Object.fromEntries(
+            CATALOG.filter((s) => s.route && enabled.includes(s.name)).map((s) => [s.name, `https://${s.route!.subdomain}.${config.domain}`]),
+        );
+        this.registerOutputs({ urls: this.urls });
+    }
+
+    service(name: ServiceName): Service | undefined {
+        for (const g of this.groups) if (g.services[name]) return g.services[name];
+        return undefined;
+    }
+}

@@ -1,0 +1,188 @@
+import * as crypto from "crypto";
+import * as docker from "@pulumi/docker";
+import * as pulumi from "@pulumi/pulumi";
+import { ServiceSpec, VolumeSource } from "../config/catalog";
+import { ResolvedService, StackConfig } from "../config/types";
+import { HostFile } from "./hostFile";
+import { HostTarget } from "./hostTarget";
+import { Networks } from "./networks";
+import { Secrets } from "./secrets";
+
+/** A file a service needs on the host, besides its secrets: generated config, seeds. */
+export interface ServiceFile {
+    /** Relative to the service's config folder. */
+    path: string;
+    content: pulumi.Input<string>;
+    mode?: string;
+    secret?: boolean;
+    seedOnly?: boolean;
+}
+
+/** The stack-wide values a service needs, already validated. */
+export type ServiceContext = Pick<StackConfig, "domain" | "timezone" | "puid" | "pgid" | "umask" | "torrentPort" | "storage"> & {
+    /** Values for `${NAME}` placeholders in catalog env and command entries, beyond the built-in ones. */
+    vars?: Record<string, string>;
+};
+
+export interface ServiceArgs {
+    spec: ServiceSpec;
+    settings: ResolvedService;
+    context: ServiceContext;
+    host: HostTarget;
+    provider: docker.Provider;
+    networks: Networks;
+    secrets: Secrets;
+    files?: ServiceFile[];
+    /** Resources the container must wait for (directories, other services). */
+    dependsOn?: pulumi.Input<pulumi.Resource>[];
+}
+
+export const SECRETS_MOUNT = "/run/secrets";
+
+/**
+ * The one generic piece every catalog entry goes through: pinned image, container with restart policy,
+ * healthcheck, log rotation, memory limit, networks, volumes, secrets as files, and its generated files.
+ */
+export class Service extends pulumi.ComponentResource {
+    readonly container: docker.Container;
+    readonly files: HostFile[];
+    /** `http://<name>:<port>` on the Docker networks. */
+    readonly internalUrl: string;
+
+    constructor(name: string, args: ServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("monsterr:service:Service", name, {}, opts);
+        const { spec, settings, context: ctx } = args;
+        const child = { parent: this };
+        const configDir = `${ctx.storage.configRoot}/${spec.name}`;
+
+        this.files = (args.files ?? []).map(
+            (f, i) =>
+                new HostFile(
+                    `${name}-file-${i}`,
+                    {
+                        host: args.host,
+                        path: `${configDir}/${f.path}`,
+                        content: f.content,
+                        mode: f.mode ?? (f.secret ? "0440" : "0644"),
+                        owner: `${ctx.puid}:${ctx.pgid}`,
+                        secret: f.secret,
+                        seedOnly: f.seedOnly,
+                    },
+                    child,
+                ),
+        );
+        const secretFiles = (spec.secrets ?? []).map((m) => args.secrets.file(m.secret));
+
+        const ref = settings.image.tag.startsWith("sha256:") ? `${settings.image.repository}@${settings.image.tag}` : `${settings.image.repository}:${settings.image.tag}`;
+        const image = new docker.RemoteImage(`${name}-image`, { name: ref, keepLocally: true }, { ...child, provider: args.provider });
+
+        const vars = expandVars(ctx);
+        const env: string[] = [];
+        if (spec.flavor === "linuxserver") env.push(`PUID=${ctx.puid}`, `PGID=${ctx.pgid}`, `UMASK=${ctx.umask}`);
+        env.push(`TZ=${ctx.timezone}`);
+        for (const [k, v] of Object.entries(spec.env ?? {})) env.push(`${k}=${expand(v, vars, spec.name)}`);
+        for (const m of spec.secrets ?? []) if (m.env) env.push(`${m.env}=${SECRETS_MOUNT}/${m.secret}`);
+
+        const volumes: docker.types.input.ContainerVolume[] = spec.volumes.map((v) => ({
+            hostPath: hostPath(v.source, spec.name, ctx.storage),
+            containerPath: v.target,
+            ...(v.readOnly ? { readOnly: true } : {}),
+        }));
+        for (const m of spec.secrets ?? []) {
+            volumes.push({ hostPath: args.secrets.file(m.secret).path, containerPath: `${SECRETS_MOUNT}/${m.secret}`, readOnly: true });
+        }
+
+        // Restart the app when a file it reads changes: the hash is a label, and a label change replaces the container.
+        const configHash = pulumi
+            .all([...this.files, ...secretFiles].map((f) => f.contentHash))
+            .apply((hashes) => crypto.createHash("sha256").update(hashes.join("\n")).digest("hex").slice(0, 16));
+
+        const networks = spec.networks.map((n) => args.networks.byName(n));
+        this.container = new docker.Container(
+            `${name}-container`,
+            {
+                name: spec.name,
+                hostname: spec.name,
+                image: image.imageId,
+                restart: "unless-stopped",
+                // A user-defined network as network mode keeps the container off Docker's default bridge.
+                networkMode: spec.hostNetwork ? "host" : networks[0]?.name ?? "none",
+                ...(networks.length ? { networksAdvanced: networks.map((n) => ({ name: n.name })) } : {}),
+                ports: (spec.publish ?? []).map((p) => ({
+                    internal: portOf(p.internal ?? p.external, ctx),
+                    external: portOf(p.external, ctx),
+                    protocol: p.protocol,
+                    ip: "0.0.0.0",
+                })),
+                envs: env,
+                volumes,
+                ...(spec.command ? { command: spec.command.map((c) => expand(c, vars, spec.name)) } : {}),
+                ...(spec.runAsStackUser ? { user: `${ctx.puid}:${ctx.pgid}` } : {}),
+                ...(spec.init ? { init: true } : {}),
+                ...(spec.capabilities ? { capabilities: { adds: spec.capabilities.map((c) => `CAP_${c}`) } } : {}),
+                ...(typeof spec.healthcheck === "object"
+                    ? {
+                          healthcheck: {
+                              tests: spec.healthcheck.test,
+                              interval: spec.healthcheck.interval ?? "30s",
+                              timeout: spec.healthcheck.timeout ?? "10s",
+                              retries: spec.healthcheck.retries ?? 3,
+                              startPeriod: spec.healthcheck.startPeriod ?? "0s",
+                          },
+                      }
+                    : {}),
+                memory: settings.memoryMb,
+                ...(settings.cpus ? { cpus: settings.cpus } : {}),
+                logDriver: "json-file",
+                logOpts: { "max-size": "10m", "max-file": "3" },
+                labels: [
+                    { label: "monsterr.service", value: spec.name },
+                    { label: "monsterr.group", value: spec.group },
+                    { label: "monsterr.config-hash", value: configHash },
+                ],
+            },
+            {
+                ...child,
+                provider: args.provider,
+                dependsOn: [...this.files, ...secretFiles, ...(args.dependsOn ?? [])],
+            },
+        );
+        this.internalUrl = `http://${spec.name}:${spec.port}`;
+        this.registerOutputs({ container: this.container.name, internalUrl: this.internalUrl });
+    }
+}
+
+function portOf(p: number | "torrentPort", ctx: ServiceContext): number {
+    return p === "torrentPort" ? ctx.torrentPort : p;
+}
+
+function hostPath(source: VolumeSource, service: string, storage: ServiceContext["storage"]): string {
+    switch (source.kind) {
+        case "config":
+            return [storage.configRoot, source.service ?? service, source.sub].filter(Boolean).join("/");
+        case "data":
+            return [storage.dataRoot, source.sub].filter(Boolean).join("/");
+        case "host":
+            return source.path;
+    }
+}
+
+function expandVars(ctx: ServiceContext): Record<string, string> {
+    return {
+        PUID: String(ctx.puid),
+        PGID: String(ctx.pgid),
+        TZ: ctx.timezone,
+        DOMAIN: ctx.domain,
+        TORRENT_PORT: String(ctx.torrentPort),
+        ...ctx.vars,
+    };
+}
+
+/** Replaces `${NAME}` placeholders of catalog entries; an unknown name is a catalog bug, so it throws. */
+export function expand(text: string, vars: Record<string, string>, service: string): string {
+    return text.replace(/\$\{([A-Z_]+)\}/g, (_, key: string) => {
+        const v = vars[key];
+        if (v === undefined) throw new Error(`catalog entry ${service} uses \${${key}}, which has no value`);
+        return v;
+    });
+}

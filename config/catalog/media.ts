@@ -1,0 +1,65 @@
+import { ARR_API_BYPASS, CONFIG_VOLUME, DATA_VOLUME, curlHealth } from "./shared";
+import { ServiceSpec } from "./types";
+
+export const MEDIA: ServiceSpec[] = [
+    {
+        name: "plex",
+        group: "media",
+        description: "Media server; host networking for local discovery, its own account login",
+        image: { repository: "lscr.io/linuxserver/plex", tag: "1.43.3.10828-00f62d37d-ls315" },
+        port: 32400,
+        flavor: "linuxserver",
+        networks: [],
+        hostNetwork: true,
+        volumes: [
+            CONFIG_VOLUME,
+            { source: { kind: "config", sub: "transcode" }, target: "/transcode" },
+            { source: { kind: "data", sub: "media" }, target: "/data/media" },
+        ],
+        env: { VERSION: "docker" },
+        healthcheck: curlHealth("http://localhost:32400/identity"),
+        memoryMb: 4096,
+        route: { subdomain: "plex", auth: "bypass" },
+        enabledByDefault: true,
+    },
+    arr("sonarr", 8989, "sonarr-api-key", "SONARR"),
+    arr("radarr", 7878, "radarr-api-key", "RADARR"),
+    arr("lidarr", 8686, "lidarr-api-key", "LIDARR"),
+    {
+        name: "bazarr",
+        group: "media",
+        description: "Subtitles for Sonarr and Radarr",
+        image: { repository: "lscr.io/linuxserver/bazarr", tag: "v1.6.0-ls360" },
+        port: 6767,
+        flavor: "linuxserver",
+        networks: ["proxy", "backend"],
+        volumes: [CONFIG_VOLUME, { source: { kind: "data", sub: "media" }, target: "/data/media" }],
+        healthcheck: curlHealth("http://localhost:6767/"),
+        memoryMb: 512,
+        route: { subdomain: "bazarr", auth: "two_factor", bypassPaths: ARR_API_BYPASS, group: "admins" },
+        enabledByDefault: true,
+        requires: ["sonarr", "radarr"],
+    },
+];
+
+/** Sonarr, Radarr, Lidarr: same shape, different port and API key; the key is pre-set through the environment. */
+function arr(name: "sonarr" | "radarr" | "lidarr", port: number, apiKey: "sonarr-api-key" | "radarr-api-key" | "lidarr-api-key", prefix: string): ServiceSpec {
+    const tags = { sonarr: "4.0.19.2979-ls316", radarr: "6.2.1.10461-ls308", lidarr: "3.1.0.4875-ls38" };
+    return {
+        name,
+        group: "media",
+        description: `${prefix[0]}${prefix.slice(1).toLowerCase()}: library manager, imports from the download clients by hardlink`,
+        image: { repository: `lscr.io/linuxserver/${name}`, tag: tags[name] },
+        port,
+        flavor: "linuxserver",
+        networks: ["proxy", "backend"],
+        volumes: [CONFIG_VOLUME, DATA_VOLUME],
+        env: { [`${prefix}__AUTH__METHOD`]: "External", [`${prefix}__AUTH__REQUIRED`]: "DisabledForLocalAddresses" },
+        secrets: [{ secret: apiKey, env: `FILE__${prefix}__AUTH__APIKEY` }],
+        healthcheck: curlHealth(`http://localhost:${port}/ping`),
+        memoryMb: 1024,
+        route: { subdomain: name, auth: "two_factor", bypassPaths: ARR_API_BYPASS, group: "admins" },
+        enabledByDefault: true,
+        requires: ["prowlarr"],
+    };
+}

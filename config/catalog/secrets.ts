@@ -1,0 +1,29 @@
+import { SecretId, ServiceName } from "./types";
+
+export interface SecretSpec {
+    /** Generated only while this service is enabled. */
+    service: ServiceName;
+    length: number;
+    /** Lower-case letters and digits only: API keys that apps compare as lower-case hex-like strings. */
+    apiKey?: boolean;
+    purpose: string;
+}
+
+/** Every generated secret; all are alphanumeric so they survive URLs, YAML and INI files unescaped. */
+export const SECRETS: Record<SecretId, SecretSpec> = {
+    "authelia-jwt-secret": { service: "authelia", length: 64, purpose: "Authelia identity validation (password reset) JWT secret" },
+    "authelia-session-secret": { service: "authelia", length: 64, purpose: "Authelia session cookie secret" },
+    "authelia-storage-key": { service: "authelia", length: 64, purpose: "Authelia storage encryption key" },
+    "authelia-admin-password": { service: "authelia", length: 24, purpose: "Authelia admin user's first-factor password" },
+    "redis-password": { service: "redis", length: 48, purpose: "Redis requirepass (Authelia sessions)" },
+    "npm-admin-password": { service: "nginx-proxy-manager", length: 32, purpose: "Nginx Proxy Manager first admin" },
+    "sonarr-api-key": { service: "sonarr", length: 32, apiKey: true, purpose: "Sonarr API key" },
+    "radarr-api-key": { service: "radarr", length: 32, apiKey: true, purpose: "Radarr API key" },
+    "lidarr-api-key": { service: "lidarr", length: 32, apiKey: true, purpose: "Lidarr API key" },
+    "prowlarr-api-key": { service: "prowlarr", length: 32, apiKey: true, purpose: "Prowlarr API key" },
+    "readarr-api-key": { service: "readarr", length: 32, apiKey: true, purpose: "Readarr (Bookshelf) API key" },
+    "qbittorrent-password": { service: "qbittorrent", length: 32, purpose: "qBittorrent web UI password" },
+    "nzbget-password": { service: "nzbget", length: 32, purpose: "NZBGet control password" },
+    "grafana-admin-password": { service: "grafana", length: 32, purpose: "Grafana break-glass admin password" },
+    "portainer-admin-password": { service: "portainer", length: 32, purpose: "Portainer first admin" },
+};

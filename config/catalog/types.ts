@@ -1,0 +1,145 @@
+/** The typed shape of one service of the stack: everything that differs between services is data here. */
+
+export const GROUPS = ["core", "media", "downloads", "books", "monitoring", "ui"] as const;
+export type Group = (typeof GROUPS)[number];
+
+/** Authelia policy of a public route. `bypass` is for routes whose app authenticates its own clients (Plex, the portal). */
+export type AuthPolicy = "two_factor" | "one_factor" | "bypass";
+
+export interface ImageRef {
+    repository: string;
+    /** A pinned version tag or a `sha256:` digest; never `latest`. */
+    tag: string;
+}
+
+export type VolumeSource =
+    /** `<configRoot>/<service>/<sub>`: the app's own state, or another service's (`service`), e.g. logs to read. */
+    | { kind: "config"; service?: ServiceName; sub?: string }
+    /** `<dataRoot>/<sub>`: the shared media/downloads tree (one filesystem, hardlinks). */
+    | { kind: "data"; sub?: string }
+    /** A fixed host path (docker socket, /proc, /dev/dri...). */
+    | { kind: "host"; path: string };
+
+export interface VolumeSpec {
+    source: VolumeSource;
+    target: string;
+    readOnly?: boolean;
+}
+
+export interface PublishedPort {
+    /** Host port. */
+    external: number | "torrentPort";
+    /** Container port; defaults to the host port. */
+    internal?: number | "torrentPort";
+    protocol: "tcp" | "udp";
+}
+
+/** A generated secret mounted into the container as a file under /run/secrets. */
+export interface SecretMount {
+    secret: SecretId;
+    /** The environment variable that carries the file's path (`AUTHELIA_..._FILE`, `GF_..__FILE`, linuxserver `FILE__...`). */
+    env?: string;
+}
+
+export interface HealthcheckSpec {
+    test: string[];
+    interval?: string;
+    timeout?: string;
+    retries?: number;
+    startPeriod?: string;
+}
+
+export interface RouteSpec {
+    subdomain: string;
+    auth: AuthPolicy;
+    /** Path regexes that skip Authelia because the client sends the app's own API key. */
+    bypassPaths?: string[];
+    /** Authelia group allowed on this route; admins always are. */
+    group?: "admins" | "users";
+}
+
+export interface MetricsSpec {
+    /** Port and path Prometheus scrapes on the container itself. */
+    port: number;
+    path: string;
+}
+
+export interface ServiceSpec {
+    /** Role name: container name, DNS name on the Docker networks, config folder. */
+    name: ServiceName;
+    group: Group;
+    description: string;
+    image: ImageRef;
+    /** The port the app listens on inside its container (web UI or API). */
+    port: number;
+    /** `linuxserver` images take PUID/PGID/UMASK/TZ and support `FILE__` secrets. */
+    flavor: "linuxserver" | "plain";
+    networks: ("proxy" | "backend")[];
+    /** Host networking (Plex): the container's ports are the host's. */
+    hostNetwork?: boolean;
+    publish?: PublishedPort[];
+    volumes: VolumeSpec[];
+    env?: Record<string, string>;
+    secrets?: SecretMount[];
+    /** `image` when the image ships its own HEALTHCHECK; `none` only where the image cannot run one (distroless). */
+    healthcheck: HealthcheckSpec | "image" | "none";
+    memoryMb: number;
+    command?: string[];
+    /** Run as the stack's PUID:PGID (images that honour --user). */
+    runAsStackUser?: boolean;
+    init?: boolean;
+    capabilities?: string[];
+    devices?: string[];
+    route?: RouteSpec;
+    metrics?: MetricsSpec;
+    /** Deployed unless the stack turns it off. */
+    enabledByDefault: boolean;
+    /** Services this one cannot work without (enabled automatically? no: validated). */
+    requires?: ServiceName[];
+}
+
+export const SERVICE_NAMES = [
+    "nginx-proxy-manager",
+    "authelia",
+    "redis",
+    "fail2ban",
+    "plex",
+    "sonarr",
+    "radarr",
+    "lidarr",
+    "bazarr",
+    "qbittorrent",
+    "nzbget",
+    "prowlarr",
+    "readarr",
+    "calibre",
+    "audiobookshelf",
+    "prometheus",
+    "grafana",
+    "tautulli",
+    "portainer",
+    "organizr",
+    "overseerr",
+    "watchlist",
+] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+/** Every generated secret of the stack, named once. */
+export const SECRET_IDS = [
+    "authelia-jwt-secret",
+    "authelia-session-secret",
+    "authelia-storage-key",
+    "authelia-admin-password",
+    "redis-password",
+    "npm-admin-password",
+    "sonarr-api-key",
+    "radarr-api-key",
+    "lidarr-api-key",
+    "prowlarr-api-key",
+    "readarr-api-key",
+    "qbittorrent-password",
+    "nzbget-password",
+    "grafana-admin-password",
+    "portainer-admin-password",
+] as const;
+export type SecretId = (typeof SECRET_IDS)[number];

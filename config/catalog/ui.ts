@@ -1,0 +1,52 @@
+import { CONFIG_VOLUME, curlHealth } from "./shared";
+import { ServiceSpec } from "./types";
+
+export const UI: ServiceSpec[] = [
+    {
+        name: "organizr",
+        group: "ui",
+        // Organizr publishes no version tags (only `latest` and per-arch tags), so it is pinned by digest.
+        description: "Household dashboard with every app as a tab",
+        image: { repository: "organizr/organizr", tag: "sha256:1ce319d73cdfd2666ec7ef21e15907531fabc8a6f333c4ac61e2b2e9d2d162f5" },
+        port: 80,
+        flavor: "linuxserver",
+        networks: ["proxy"],
+        volumes: [CONFIG_VOLUME],
+        healthcheck: curlHealth("http://localhost:80/"),
+        memoryMb: 256,
+        route: { subdomain: "home", auth: "one_factor", group: "users" },
+        enabledByDefault: true,
+    },
+    {
+        name: "overseerr",
+        group: "ui",
+        description: "Media requests: Seerr, the successor Overseerr merged into",
+        image: { repository: "ghcr.io/seerr-team/seerr", tag: "v3.5.0" },
+        port: 5055,
+        flavor: "plain",
+        networks: ["proxy", "backend"],
+        volumes: [{ source: { kind: "config" }, target: "/app/config" }],
+        init: true,
+        healthcheck: { test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://localhost:5055/api/v1/status"], interval: "30s", timeout: "10s", retries: 3, startPeriod: "1m0s" },
+        memoryMb: 512,
+        route: { subdomain: "requests", auth: "one_factor", group: "users" },
+        enabledByDefault: true,
+        requires: ["sonarr", "radarr"],
+    },
+    {
+        name: "watchlist",
+        group: "ui",
+        description: "Plex watchlist to Sonarr/Radarr sync: Pulsarr, the maintained successor of Watchlistarr",
+        image: { repository: "lakker/pulsarr", tag: "1.1.6" },
+        port: 3003,
+        flavor: "plain",
+        networks: ["proxy", "backend"],
+        volumes: [{ source: { kind: "config" }, target: "/app/data" }],
+        env: { TZ: "${TZ}", baseUrl: "https://watchlist.${DOMAIN}", port: "3003" },
+        healthcheck: curlHealth("http://localhost:3003/", "1m0s"),
+        memoryMb: 512,
+        route: { subdomain: "watchlist", auth: "two_factor", group: "admins" },
+        enabledByDefault: true,
+        requires: ["sonarr", "radarr"],
+    },
+];

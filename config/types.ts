@@ -1,0 +1,72 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ImageRef, ServiceName } from "./catalog/types";
+
+export type HostConfig =
+    | { kind: "local"; dockerHost: string }
+    | {
+          kind: "ssh";
+          address: string;
+          port: number;
+          user: string;
+          /** The host's public key (`ssh-ed25519 AAAA...`), pinned: no trust on first use. */
+          hostKey: string;
+      };
+
+export interface StorageConfig {
+    /** Absolute path holding every app's own state, one folder per service. */
+    configRoot: string;
+    /** Absolute path of the one media/downloads tree (TRaSH layout) every app sees as /data. */
+    dataRoot: string;
+}
+
+export interface ResolvedService {
+    enabled: boolean;
+    image: ImageRef;
+    memoryMb: number;
+    /** Docker `--cpus`, already in the form the provider reads back. */
+    cpus?: string;
+}
+
+export type TlsConfig =
+    | { mode: "selfsigned" }
+    | { mode: "letsencrypt"; challenge: "http" }
+    | { mode: "letsencrypt"; challenge: "dns"; dnsProvider: string };
+
+export interface MonitoringConfig {
+    /** Prometheus `--storage.tsdb.retention.time`, e.g. 30d. */
+    retentionTime: string;
+    /** Prometheus `--storage.tsdb.retention.size`, e.g. 10GB. */
+    retentionSize: string;
+}
+
+/** The validated stack configuration: plain typed values, secrets as Pulumi outputs. */
+export interface StackConfig {
+    stack: string;
+    domain: string;
+    adminEmail: string;
+    adminUser: string;
+    timezone: string;
+    puid: number;
+    pgid: number;
+    umask: string;
+    host: HostConfig;
+    storage: StorageConfig;
+    torrentPort: number;
+    tls: TlsConfig;
+    monitoring: MonitoringConfig;
+    services: Record<ServiceName, ResolvedService>;
+    secrets: StackSecrets;
+}
+
+/** Secrets the user supplies (never generated ones); all optional. */
+export interface StackSecrets {
+    /** SSH private key for host commands; without it the SSH agent is used. */
+    sshPrivateKey?: pulumi.Output<string>;
+    /** Plex claim token, only useful on the very first start. */
+    plexClaim?: pulumi.Output<string>;
+    /** DNS-01 API credentials (provider-specific INI). */
+    dnsCredentials?: pulumi.Output<string>;
+}
+
+/** Per secret key: true when set as a secret, false when set in plain text (an error), absent when unset. */
+export type SecretPresence = Partial<Record<keyof StackSecrets, boolean>>;

@@ -1,0 +1,348 @@
+import { CATALOG, SERVICE_NAMES, ServiceName } from "./catalog";
+import { ConfigError, ConfigIssue } from "./errors";
+import { HostConfig, MonitoringConfig, ResolvedService, SecretPresence, StackConfig, StorageConfig, TlsConfig } from "./types";
+
+/** Stack keys, without the `monsterr:` namespace, that hold plain values. */
+export const PLAIN_KEYS = ["domain", "adminEmail", "adminUser", "timezone", "puid", "pgid", "umask", "host", "storage", "torrentPort", "tls", "monitoring", "services"] as const;
+/** Stack keys that must be set with `pulumi config set --secret`. */
+export const SECRET_KEYS = ["sshPrivateKey", "plexClaim", "dnsCredentials"] as const;
+
+export type RawConfig = Record<string, unknown>;
+export type ValidConfig = Omit<StackConfig, "secrets" | "stack">;
+
+const NS = "monsterr";
+const k = (key: string) => `${NS}:${key}`;
+
+const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const HOST_KEY_TYPES = ["ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521", "ssh-rsa"];
+const SAFE_PATH = /^(\/[A-Za-z0-9._-]+)+$/;
+const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+/** Host ports the stack itself publishes; the torrent port may not collide with them. */
+const RESERVED_PORTS = [22, 80, 81, 443, 32400];
+/** The longest subdomain the catalog uses must still fit a 253-character name. */
+const LONGEST_SUBDOMAIN = Math.max(...CATALOG.map((s) => s.route?.subdomain.length ?? 0));
+
+/**
+ * Validates raw stack settings (as `pulumi config` holds them: strings, or parsed JSON objects) and applies
+ * defaults. Pure: throws only ConfigError, listing every problem, so nothing is created from a bad config.
+ */
+export function validateConfig(raw: RawConfig, secrets: SecretPresence = {}): ValidConfig {
+    const issues: ConfigIssue[] = [];
+    const bad = (key: string, problem: string, fix: string) => issues.push({ key: k(key), problem, fix });
+
+    for (const key of Object.keys(raw)) {
+        if (!(PLAIN_KEYS as readonly string[]).includes(key) && !(SECRET_KEYS as readonly string[]).includes(key)) {
+            bad(key, "is not a Monsterr setting", `remove it (pulumi config rm ${k(key)}); known keys: ${[...PLAIN_KEYS, ...SECRET_KEYS].join(", ")}`);
+        }
+    }
+
+    const domain = str(raw.domain);
+    if (domain === undefined) {
+        bad("domain", "is required", `pulumi config set ${k("domain")} media.example.com`);
+    } else if (!isDomain(domain)) {
+        bad("domain", `'${clip(domain)}' is not a lower-case DNS name with at least two labels`, "use a name such as media.example.com (or media.localhost for dev)");
+    } else if (domain.length + LONGEST_SUBDOMAIN + 1 > 253) {
+        bad("domain", "is too long for its subdomains to be valid DNS names", "use a domain of at most 240 characters");
+    }
+
+    const adminEmail = str(raw.adminEmail);
+    if (adminEmail === undefined) bad("adminEmail", "is required (Let's Encrypt account, proxy admin, Authelia admin)", `pulumi config set ${k("adminEmail")} you@example.com`);
+    else if (!/^[^@\s"'\\]+@[a-z0-9.-]+\.[a-z]{2,}$/i.test(adminEmail) || adminEmail.length > 254) bad("adminEmail", `'${clip(adminEmail)}' is not an e-mail address`, "use an address such as you@example.com");
+
+    const adminUser = str(raw.adminUser) ?? "admin";
+    if (!/^[a-z][a-z0-9_-]{1,31}$/.test(adminUser)) bad("adminUser", `'${clip(adminUser)}' is not a valid user name`, "use 2-32 characters: a lower-case letter, then letters, digits, '-' or '_'");
+
+    const timezone = str(raw.timezone) ?? "Etc/UTC";
+    if (!isTimezone(timezone)) bad("timezone", `'${clip(timezone)}' is not an IANA time zone`, "use a name such as Europe/Berlin or Etc/UTC");
+
+    const puid = int(raw.puid, 1000);
+    const pgid = int(raw.pgid, 1000);
+    for (const [key, v] of [["puid", puid], ["pgid", pgid]] as const) {
+        if (v === undefined || v < 1 || v > 2147483646) bad(key, `'${clip(String(raw[key]))}' is not a non-root numeric id`, "use the id of the host user/group that owns the media (id -u / id -g), never 0");
+    }
+
+    const umaskRaw = str(raw.umask) ?? "002";
+    const umask = /^0?[0-7]{3}$/.test(umaskRaw) ? umaskRaw.slice(-3) : undefined;
+    if (umask === undefined) bad("umask", `'${clip(umaskRaw)}' is not an octal umask`, "use 002 (group-writable, the TRaSH default) or 022");
+
+    const host = validateHost(raw.host, bad);
+    const storage = validateStorage(raw.storage, bad);
+
+    const torrentPort = int(raw.torrentPort, 6881);
+    if (torrentPort === undefined || torrentPort < 1024 || torrentPort > 65535 || RESERVED_PORTS.includes(torrentPort)) {
+        bad("torrentPort", `'${clip(String(raw.torrentPort))}' is not a free unprivileged port`, `use a port from 1024 to 65535 other than ${RESERVED_PORTS.join(", ")}`);
+    }
+
+    const tls = validateTls(raw.tls, domain, secrets, bad);
+    const services = validateServices(raw.services, bad);
+    const monitoring = validateMonitoring(raw.monitoring, bad);
+
+    if (host?.kind === "ssh" && secrets.sshPrivateKey === false) {
+        // presence false means "set but not as a secret"; see load.ts
+        bad("sshPrivateKey", "is stored in plain text", `set it again with: pulumi config set --secret ${k("sshPrivateKey")} < ~/.ssh/id_ed25519`);
+    }
+    for (const key of ["plexClaim", "dnsCredentials"] as const) {
+        if (secrets[key] === false) bad(key, "is stored in plain text", `set it again with: pulumi config set --secret ${k(key)} ...`);
+    }
+
+    if (issues.length > 0 || !domain || !adminEmail || !host || !storage || !tls || !services || !umask || !monitoring) throw new ConfigError(issues);
+    return { domain, adminEmail, adminUser, timezone, puid: puid!, pgid: pgid!, umask, host, storage, torrentPort: torrentPort!, tls, monitoring, services };
+}
+
+type Bad = (key: string, problem: string, fix: string) => void;
+
+function validateHost(value: unknown, bad: Bad): HostConfig | undefined {
+    if (value === undefined) return { kind: "local", dockerHost: "unix:///var/run/docker.sock" };
+    const o = obj(value);
+    if (!o) {
+        bad("host", "must be an object", `pulumi config set --path ${k("host.type")} ssh (or local)`);
+        return undefined;
+    }
+    unknownFields(o, ["type", "dockerHost", "address", "port", "user", "hostKey"], "host", bad);
+    const type = o.type ?? "local";
+    if (type === "local") {
+        const dockerHost = str(o.dockerHost) ?? "unix:///var/run/docker.sock";
+        if (!/^unix:\/\/\/[A-Za-z0-9._/-]+$/.test(dockerHost)) {
+            bad("host.dockerHost", `'${clip(dockerHost)}' is not a unix socket URL`, "use unix:///var/run/docker.sock (remote daemons go through host.type ssh)");
+            return undefined;
+        }
+        return { kind: "local", dockerHost };
+    }
+    if (type !== "ssh") {
+        bad("host.type", `'${clip(String(type))}' is not a host type`, "use local (this machine's Docker) or ssh (a remote Linux host)");
+        return undefined;
+    }
+    const address = str(o.address);
+    const user = str(o.user) ?? "root";
+    const port = int(o.port, 22);
+    const hostKey = str(o.hostKey);
+    let ok = true;
+    if (!address || !(isDomain(address) || isIPv4(address) || /^[a-z0-9-]{1,63}$/.test(address))) {
+        bad("host.address", address ? `'${clip(address)}' is not a host name or IPv4 address` : "is required for an ssh host", `pulumi config set --path ${k("host.address")} media.example.com`);
+        ok = false;
+    }
+    if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(user)) {
+        bad("host.user", `'${clip(user)}' is not a Unix user name`, "use the login that may run docker and sudo, e.g. deploy");
+        ok = false;
+    }
+    if (port === undefined || port < 1 || port > 65535) {
+        bad("host.port", `'${clip(String(o.port))}' is not a TCP port`, "use the host's sshd port, usually 22");
+        ok = false;
+    }
+    if (!hostKey || !isHostKey(hostKey)) {
+        bad("host.hostKey", hostKey ? "is not an OpenSSH public host key" : "is required: the host key is pinned, never trusted on first use", `run ssh-keyscan -t ed25519 <host>, check the fingerprint on the host's console, then: pulumi config set --path ${k("host.hostKey")} "ssh-ed25519 AAAA..."`);
+        ok = false;
+    }
+    return ok ? { kind: "ssh", address: address!, user, port: port!, hostKey: hostKey!.split(/\s+/).slice(0, 2).join(" ") } : undefined;
+}
+
+function validateStorage(value: unknown, bad: Bad): StorageConfig | undefined {
+    const o = value === undefined ? {} : obj(value);
+    if (!o) {
+        bad("storage", "must be an object", `pulumi config set --path ${k("storage.dataRoot")} /data`);
+        return undefined;
+    }
+    unknownFields(o, ["configRoot", "dataRoot"], "storage", bad);
+    const configRoot = str(o.configRoot) ?? "/opt/monsterr";
+    const dataRoot = str(o.dataRoot) ?? "/data";
+    let ok = true;
+    for (const [key, p] of [["storage.configRoot", configRoot], ["storage.dataRoot", dataRoot]] as const) {
+        if (!SAFE_PATH.test(p) || p.split("/").some((part) => part === "." || part === "..")) {
+            bad(key, `'${clip(p)}' is not a plain absolute path`, "use an absolute path of letters, digits, '.', '_', '-' without a trailing slash, e.g. /data");
+            ok = false;
+        }
+    }
+    if (ok && (within(configRoot, dataRoot) || within(dataRoot, configRoot))) {
+        bad("storage", "configRoot and dataRoot overlap", "keep app state and media in separate trees, e.g. /opt/monsterr and /data");
+        ok = false;
+    }
+    return ok ? { configRoot, dataRoot } : undefined;
+}
+
+function validateTls(value: unknown, domain: string | undefined, secrets: SecretPresence, bad: Bad): TlsConfig | undefined {
+    const local = domain !== undefined && /(^|\.)(localhost|test|internal|lan|home\.arpa)$/.test(domain);
+    if (value === undefined) return local ? { mode: "selfsigned" } : { mode: "letsencrypt", challenge: "http" };
+    const o = obj(value);
+    if (!o) {
+        bad("tls", "must be an object", `pulumi config set --path ${k("tls.mode")} letsencrypt`);
+        return undefined;
+    }
+    unknownFields(o, ["mode", "challenge", "dnsProvider"], "tls", bad);
+    if (o.mode === "selfsigned") return { mode: "selfsigned" };
+    if (o.mode !== "letsencrypt") {
+        bad("tls.mode", `'${clip(String(o.mode))}' is not a TLS mode`, "use letsencrypt (public domain) or selfsigned (local CA, dev)");
+        return undefined;
+    }
+    if (local) {
+        bad("tls.mode", `Let's Encrypt cannot issue for '${domain}'`, "use tls.mode selfsigned for a local domain, or a public domain");
+        return undefined;
+    }
+    const challenge = o.challenge ?? "http";
+    if (challenge === "http") return { mode: "letsencrypt", challenge: "http" };
+    if (challenge !== "dns") {
+        bad("tls.challenge", `'${clip(String(challenge))}' is not an ACME challenge`, "use http (port 80 reachable) or dns (with tls.dnsProvider)");
+        return undefined;
+    }
+    const dnsProvider = str(o.dnsProvider);
+    if (!dnsProvider || !/^[a-z0-9_]{2,40}$/.test(dnsProvider)) {
+        bad("tls.dnsProvider", "is required for the dns challenge", "use the Nginx Proxy Manager DNS provider id, e.g. cloudflare");
+        return undefined;
+    }
+    if (!secrets.dnsCredentials) {
+        bad("dnsCredentials", "is required for the dns challenge", `pulumi config set --secret ${k("dnsCredentials")} "dns_cloudflare_api_token = ..."`);
+        return undefined;
+    }
+    return { mode: "letsencrypt", challenge: "dns", dnsProvider };
+}
+
+function validateMonitoring(value: unknown, bad: Bad): MonitoringConfig | undefined {
+    const o = value === undefined ? {} : obj(value);
+    if (!o) {
+        bad("monitoring", "must be an object", `pulumi config set --path ${k("monitoring.retentionTime")} 30d`);
+        return undefined;
+    }
+    unknownFields(o, ["retentionTime", "retentionSize"], "monitoring", bad);
+    const retentionTime = str(o.retentionTime) ?? "30d";
+    const retentionSize = str(o.retentionSize) ?? "10GB";
+    let ok = true;
+    if (!/^[1-9]\d{0,4}(h|d|w|y)$/.test(retentionTime)) {
+        bad("monitoring.retentionTime", `'${clip(retentionTime)}' is not a Prometheus duration`, "use a whole number of hours, days, weeks or years, e.g. 30d");
+        ok = false;
+    }
+    if (!/^[1-9]\d{0,5}(MB|GB|TB)$/.test(retentionSize)) {
+        bad("monitoring.retentionSize", `'${clip(retentionSize)}' is not a Prometheus size`, "use a whole number of MB, GB or TB, e.g. 10GB");
+        ok = false;
+    }
+    return ok ? { retentionTime, retentionSize } : undefined;
+}
+
+function validateServices(value: unknown, bad: Bad): Record<ServiceName, ResolvedService> | undefined {
+    const o = value === undefined ? {} : obj(value);
+    if (!o) {
+        bad("services", "must be an object of service name to settings", `pulumi config set --path ${k("services.plex.enabled")} false`);
+        return undefined;
+    }
+    let ok = true;
+    for (const name of Object.keys(o)) {
+        if (!(SERVICE_NAMES as readonly string[]).includes(name)) {
+            bad(`services.${name}`, "is not a Monsterr service", `use one of: ${SERVICE_NAMES.join(", ")}`);
+            ok = false;
+        }
+    }
+    const result = {} as Record<ServiceName, ResolvedService>;
+    for (const s of CATALOG) {
+        const key = `services.${s.name}`;
+        const raw = o[s.name];
+        const ov = raw === undefined ? {} : obj(raw);
+        if (!ov) {
+            bad(key, "must be an object", `pulumi config set --path ${k(`${key}.enabled`)} true`);
+            ok = false;
+            continue;
+        }
+        unknownFields(ov, ["enabled", "tag", "memoryMb", "cpus"], key, bad);
+        const enabled = bool(ov.enabled, s.enabledByDefault);
+        if (enabled === undefined) {
+            bad(`${key}.enabled`, `'${clip(String(ov.enabled))}' is not true or false`, `pulumi config set --path ${k(`${key}.enabled`)} false`);
+            ok = false;
+        }
+        const tag = str(ov.tag) ?? s.image.tag;
+        if (tag === "latest" || !(TAG.test(tag) || DIGEST.test(tag))) {
+            bad(`${key}.tag`, tag === "latest" ? "may not be latest: updates must be deliberate" : `'${clip(tag)}' is not an image tag or sha256 digest`, `pin a version, e.g. ${s.image.tag}`);
+            ok = false;
+        }
+        const memoryMb = int(ov.memoryMb, s.memoryMb);
+        if (memoryMb === undefined || memoryMb < 64 || memoryMb > 262144) {
+            bad(`${key}.memoryMb`, `'${clip(String(ov.memoryMb))}' is not a memory limit in MiB`, `use a whole number from 64 to 262144 (default ${s.memoryMb})`);
+            ok = false;
+        }
+        const cpusNum = ov.cpus === undefined ? undefined : num(ov.cpus);
+        if (ov.cpus !== undefined && (cpusNum === undefined || cpusNum < 0.01 || cpusNum > 256)) {
+            bad(`${key}.cpus`, `'${clip(String(ov.cpus))}' is not a CPU count`, "use a number such as 0.5 or 2");
+            ok = false;
+        }
+        result[s.name] = {
+            enabled: enabled ?? false,
+            image: { repository: s.image.repository, tag },
+            memoryMb: memoryMb ?? s.memoryMb,
+            ...(cpusNum === undefined ? {} : { cpus: String(Math.round(cpusNum * 100) / 100) }),
+        };
+    }
+    if (!ok) return undefined;
+    for (const s of CATALOG) {
+        if (!result[s.name].enabled) continue;
+        for (const dep of s.requires ?? []) {
+            if (!result[dep].enabled) {
+                bad(`services.${dep}.enabled`, `is false but ${s.name} needs ${dep}`, `enable ${dep}, or disable ${s.name} too (pulumi config set --path ${k(`services.${s.name}.enabled`)} false)`);
+                ok = false;
+            }
+        }
+    }
+    return ok ? result : undefined;
+}
+
+function unknownFields(o: Record<string, unknown>, known: string[], key: string, bad: Bad): void {
+    for (const f of Object.keys(o)) {
+        if (!known.includes(f)) bad(`${key}.${f}`, "is not a known field", `remove it; known fields: ${known.join(", ")}`);
+    }
+}
+
+function str(v: unknown): string | undefined {
+    return typeof v === "string" ? v : undefined;
+}
+function obj(v: unknown): Record<string, unknown> | undefined {
+    if (typeof v === "string") {
+        try {
+            v = JSON.parse(v);
+        } catch {
+            return undefined;
+        }
+    }
+    return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+function num(v: unknown): number | undefined {
+    const n = typeof v === "number" ? v : typeof v === "string" && /^-?\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : NaN;
+    return Number.isFinite(n) ? n : undefined;
+}
+function int(v: unknown, dflt: number): number | undefined {
+    if (v === undefined) return dflt;
+    const n = num(v);
+    return n !== undefined && Number.isInteger(n) ? n : undefined;
+}
+function bool(v: unknown, dflt: boolean): boolean | undefined {
+    if (v === undefined) return dflt;
+    if (v === true || v === "true") return true;
+    if (v === false || v === "false") return false;
+    return undefined;
+}
+function clip(s: string): string {
+    return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+function within(parent: string, child: string): boolean {
+    return child === parent || child.startsWith(parent + "/");
+}
+function isDomain(d: string): boolean {
+    const labels = d.split(".");
+    return d.length <= 253 && labels.length >= 2 && labels.every((l) => LABEL.test(l)) && !/^\d+$/.test(labels[labels.length - 1]);
+}
+function isIPv4(a: string): boolean {
+    const parts = a.split(".");
+    return parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
+}
+function isTimezone(tz: string): boolean {
+    if (!/^[A-Za-z_+\-/0-9]{1,64}$/.test(tz)) return false;
+    try {
+        new Intl.DateTimeFormat("en-US", { timeZone: tz });
+        return true;
+    } catch {
+        return false;
+    }
+}
+function isHostKey(key: string): boolean {
+    const [type, blob] = key.trim().split(/\s+/);
+    if (!HOST_KEY_TYPES.includes(type) || !blob || !/^[A-Za-z0-9+/]+={0,2}$/.test(blob)) return false;
+    const bytes = Buffer.from(blob, "base64");
+    if (bytes.length < 4) return false;
+    const len = bytes.readUInt32BE(0);
+    return bytes.subarray(4, 4 + len).toString("latin1") === type;
+}

@@ -1,0 +1,136 @@
+import * as crypto from "crypto";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import { EngineConfig, ROOT } from "./stackConfig";
+
+/** One resource the program registered, as the engine would receive it. */
+export interface PlannedResource {
+    type: string;
+    name: string;
+    /** Name of the parent resource (top-level resources have none). */
+    parent: string | null;
+    custom: boolean;
+    /** Inputs with secret values wrapped as the engine sees them (see isSecret / redact). */
+    inputs: Record<string, unknown>;
+}
+
+export interface OfflineRun {
+    resources: PlannedResource[];
+    /** Stack outputs, secrets wrapped. */
+    outputs: Record<string, unknown>;
+    /** Every value the mocked random provider generated: must never show up outside a secret. */
+    generatedSecrets: string[];
+}
+
+const SECRET = { key: rpc.specialSigKey, sig: rpc.specialSecretSig };
+
+export function isSecret(v: unknown): v is { value: unknown } {
+    return typeof v === "object" && v !== null && (v as Record<string, unknown>)[SECRET.key] === SECRET.sig;
+}
+
+/** A copy with every secret value replaced by "[secret]". */
+export function redact(v: unknown): unknown {
+    if (isSecret(v)) return "[secret]";
+    if (Array.isArray(v)) return v.map(redact);
+    if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, redact(x)]));
+    return v;
+}
+
+/** A copy with secret wrappers removed: the values the provider would receive. */
+export function reveal(v: unknown): unknown {
+    if (isSecret(v)) return reveal(v.value);
+    if (Array.isArray(v)) return v.map(reveal);
+    if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, reveal(x)]));
+    return v;
+}
+
+const hash = (s: string) => crypto.createHash("sha256").update(s).digest("hex");
+
+/** What the providers would report back for a resource, derived only from its inputs so that runs are repeatable. */
+function mockState(type: string, name: string, inputs: Record<string, unknown>, generated: string[]): Record<string, unknown> {
+    const plain = reveal(inputs) as Record<string, unknown>;
+    switch (type) {
+        case "random:index/randomPassword:RandomPassword": {
+            const length = Number(plain.length ?? 32);
+            const value = `mocksecret${hash(name)}`.slice(0, Math.max(length, 26));
+            generated.push(value);
+            return { ...inputs, result: value, bcryptHash: `$2a$10$${hash(value).slice(0, 53)}` };
+        }
+        case "docker:index/remoteImage:RemoteImage":
+            return { ...inputs, imageId: `sha256:${hash(String(plain.name))}`, repoDigest: `${String(plain.name).split(":")[0]}@sha256:${hash(String(plain.name))}` };
+        case "docker:index/network:Network":
+        case "docker:index/container:Container":
+            return { ...inputs };
+        case "command:local:Command":
+        case "command:remote:Command":
+            return { ...inputs, stdout: "", stderr: "" };
+        default:
+            return { ...inputs };
+    }
+}
+
+/**
+ * Runs the real program (index.ts) under Pulumi's mock runtime with the given engine config and returns what it
+ * registered. Nothing is created anywhere; this is `pulumi preview` without a CLI, a backend or a host.
+ */
+export async function runOffline(config: EngineConfig, stack: string, load: () => unknown = defaultLoad): Promise<OfflineRun> {
+    const generatedSecrets: string[] = [];
+    const registered: Omit<PlannedResource, "parent">[] = [];
+    pulumi.runtime.setAllConfig(config.values, config.secretKeys);
+    await pulumi.runtime.setMocks(
+        {
+            newResource: (args) => {
+                const state = mockState(args.type, args.name, args.inputs, generatedSecrets);
+                registered.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs });
+                return { id: `${args.name}-id`, state };
+            },
+            call: (args) => args.inputs,
+        },
+        "monsterr",
+        stack,
+        true,
+    );
+
+    // Mocks are not told a resource's parent; a stack transformation (run by the SDK itself) sees it.
+    const names = new Map<pulumi.Resource, string>();
+    const parents = new Map<string, string | null>();
+    let exported: Record<string, unknown> = {};
+    await pulumi.runtime.runInPulumiStack(async () => {
+        pulumi.runtime.registerStackTransformation((t) => {
+            names.set(t.resource, t.name);
+            parents.set(`${t.type}::${t.name}`, t.opts.parent ? names.get(t.opts.parent) ?? null : null);
+            return undefined;
+        });
+        exported = (load() ?? {}) as Record<string, unknown>;
+        return exported;
+    });
+    // Stack outputs can resolve before every registration has reached the monitor: drain the RPC queue first.
+    await pulumi.runtime.disconnect();
+    const resources = registered.map((r) => ({ ...r, parent: parents.get(`${r.type}::${r.name}`) ?? null }));
+    return { resources, outputs: await resolveOutputs(exported), generatedSecrets };
+}
+
+function defaultLoad(): unknown {
+    const entry = path.join(ROOT, "index.ts");
+    // Each run evaluates a fresh copy of the program's own modules (node_modules stay cached).
+    for (const key of Object.keys(require.cache)) {
+        if (key.startsWith(ROOT) && !key.includes(`${path.sep}node_modules${path.sep}`)) delete require.cache[key];
+    }
+    return require(entry);
+}
+
+/** The program's exports are Outputs; unwrap them, keeping secretness as a wrapper. */
+async function resolveOutputs(outputs: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const result: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(outputs)) {
+        if (pulumi.Output.isInstance(v)) {
+            const value = await new Promise<unknown>((resolve) => (v as pulumi.Output<unknown>).apply(resolve));
+            const secret = await pulumi.isSecret(v as pulumi.Output<unknown>);
+            result[k] = secret ? { [SECRET.key]: SECRET.sig, value } : value;
+        } else {
+            result[k] = v;
+        }
+    }
+    return result;
+}

@@ -1,0 +1,88 @@
+/**
+ * The offline plan: runs the real program under Pulumi's mock runtime with a stack's YAML config.
+ *   npm run plan -- --stack dev|prod [--out DIR]
+ * Prints the resource tree; with --out writes DIR/resources.json (secrets as "[secret]") and DIR/files/<host path>.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { ConfigError } from "../config/errors";
+import { PlannedResource, redact, reveal, runOffline } from "./offline";
+import { plannedFiles } from "./planFiles";
+import { readStackConfig } from "./stackConfig";
+
+function parseArgs(argv: string[]): { stack: string; out?: string } {
+    let stack: string | undefined;
+    let out: string | undefined;
+    for (let i = 0; i < argv.length; i++) {
+        if (argv[i] === "--stack") stack = argv[++i];
+        else if (argv[i] === "--out") out = argv[++i];
+        else throw new Error(`unknown argument ${argv[i]}; usage: npm run plan -- --stack dev|prod [--out DIR]`);
+    }
+    if (!stack) throw new Error("usage: npm run plan -- --stack dev|prod [--out DIR]");
+    return { stack, out };
+}
+
+export function renderTree(resources: PlannedResource[]): string {
+    const children = new Map<string | null, PlannedResource[]>();
+    for (const r of resources) {
+        const list = children.get(r.parent) ?? [];
+        list.push(r);
+        children.set(r.parent, list);
+    }
+    const lines: string[] = [];
+    const walk = (parent: string | null, depth: number) => {
+        for (const r of children.get(parent) ?? []) {
+            lines.push(`${"  ".repeat(depth)}${label(r)}`);
+            walk(r.name, depth + 1);
+        }
+    };
+    walk(null, 0);
+    return lines.join("\n");
+}
+
+function label(r: PlannedResource): string {
+    const type = r.type.split(":").pop();
+    const inputs = reveal(r.inputs) as Record<string, unknown>;
+    switch (r.type) {
+        case "docker:index/remoteImage:RemoteImage":
+            return `image ${inputs.name}`;
+        case "docker:index/container:Container": {
+            const ports = (inputs.ports as { external: number; protocol: string }[] | undefined) ?? [];
+            const published = ports.map((p) => `${p.external}/${p.protocol}`).join(", ");
+            return `container ${inputs.name} (${inputs.memory} MiB${inputs.networkMode === "host" ? ", host network" : ""}${published ? `, publishes ${published}` : ""})`;
+        }
+        default:
+            return `${type} ${r.name}`;
+    }
+}
+
+async function main(): Promise<void> {
+    const { stack, out } = parseArgs(process.argv.slice(2));
+    const started = process.hrtime.bigint();
+    const run = await runOffline(readStackConfig(stack), stack);
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+
+    console.log(renderTree(run.resources.filter((r) => r.type !== "pulumi:pulumi:Stack")));
+    const containers = run.resources.filter((r) => r.type === "docker:index/container:Container").length;
+    console.log(`\nstack ${stack}: ${run.resources.length} resources, ${containers} containers, planned in ${seconds.toFixed(2)} s`);
+    console.log("outputs:", JSON.stringify(redact(run.outputs), null, 2));
+
+    if (out) {
+        fs.rmSync(out, { recursive: true, force: true });
+        fs.mkdirSync(out, { recursive: true });
+        const resources = run.resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent, inputs: redact(r.inputs) }));
+        fs.writeFileSync(path.join(out, "resources.json"), JSON.stringify(resources, null, 2) + "\n");
+        for (const f of plannedFiles(run.resources)) {
+            const target = path.join(out, "files", f.path);
+            fs.mkdirSync(path.dirname(target), { recursive: true });
+            fs.writeFileSync(target, f.content ?? "[secret]\n");
+        }
+        console.log(`wrote ${path.join(out, "resources.json")} and ${path.join(out, "files")}/`);
+    }
+}
+
+main().catch((err: unknown) => {
+    if (err instanceof ConfigError) console.error(err.message);
+    else console.error(err instanceof Error ? err.stack ?? err.message : err);
+    process.exit(1);
+});

@@ -1,0 +1,42 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "js-yaml";
+
+export const ROOT = path.resolve(__dirname, "..");
+
+/** A stack's config as the Pulumi engine hands it to the program: every value a string, secret keys listed. */
+export interface EngineConfig {
+    values: Record<string, string>;
+    secretKeys: string[];
+}
+
+/** Stands in for `secure:` values, which only the Pulumi CLI with the stack's secrets provider can decrypt. */
+export const SECRET_PLACEHOLDER = "offline-plan-placeholder-secret";
+
+/** Reads `Pulumi.<stack>.yaml` the way the CLI does: objects become JSON text, scalars strings, `secure:` values secrets. */
+export function readStackConfig(stack: string): EngineConfig {
+    const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(file)) throw new Error(`no stack file ${path.relative(process.cwd(), file)}: use --stack dev or --stack prod`);
+    const doc = (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+    return toEngineConfig(doc.config ?? {});
+}
+
+export function toEngineConfig(config: Record<string, unknown>): EngineConfig {
+    const values: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    for (const [key, value] of Object.entries(config)) {
+        if (isSecure(value)) {
+            values[key] = SECRET_PLACEHOLDER;
+            secretKeys.push(key);
+        } else if (typeof value === "object" && value !== null) {
+            values[key] = JSON.stringify(value);
+        } else {
+            values[key] = String(value);
+        }
+    }
+    return { values, secretKeys };
+}
+
+function isSecure(v: unknown): boolean {
+    return typeof v === "object" && v !== null && Object.keys(v).length === 1 && "secure" in v;
+}
