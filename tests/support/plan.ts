@@ -1,0 +1,47 @@
+import { OfflineRun, PlannedResource, reveal, runOffline } from "../../scripts/offline";
+import { fileContents } from "../../scripts/planFiles";
+import { EngineConfig, readStackConfig } from "../../scripts/stackConfig";
+
+export { isSecret, redact, reveal } from "../../scripts/offline";
+
+/** Stack config with some `monsterr:*` keys replaced (objects as JSON, like the CLI) or removed (undefined). */
+export function stackConfig(stack: "dev" | "prod", overrides: Record<string, unknown> = {}, secrets: Record<string, string> = {}): EngineConfig {
+    const base = readStackConfig(stack);
+    const values = { ...base.values };
+    const secretKeys = [...base.secretKeys];
+    for (const [key, v] of Object.entries(overrides)) {
+        const full = `monsterr:${key}`;
+        if (v === undefined) delete values[full];
+        else values[full] = typeof v === "object" ? JSON.stringify(v) : String(v);
+    }
+    for (const [key, v] of Object.entries(secrets)) {
+        values[`monsterr:${key}`] = v;
+        secretKeys.push(`monsterr:${key}`);
+    }
+    return { values, secretKeys };
+}
+
+export interface Plan extends OfflineRun {
+    byType(type: string): PlannedResource[];
+    /** The container of a service, inputs revealed (secret wrappers removed). */
+    container(service: string): Record<string, any> | undefined;
+    containers(): Record<string, any>[];
+    /** Every file the program writes on the host: absolute path to content (secrets revealed). */
+    files: Map<string, string>;
+}
+
+/** Runs the real program offline for a stack, optionally with config overrides. */
+export async function plan(stack: "dev" | "prod", overrides: Record<string, unknown> = {}, secrets: Record<string, string> = {}): Promise<Plan> {
+    const run = await runOffline(stackConfig(stack, overrides, secrets), stack);
+    const byType = (type: string) => run.resources.filter((r) => r.type === type);
+    const containers = () => byType("docker:index/container:Container").map((r) => reveal(r.inputs) as Record<string, any>);
+    return {
+        ...run,
+        byType,
+        containers,
+        container: (service: string) => containers().find((c) => c.name === service),
+        files: fileContents(run.resources),
+    };
+}
+
+export const CONTAINER = "docker:index/container:Container";
