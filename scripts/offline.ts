@@ -112,12 +112,9 @@ export async function runOffline(config: EngineConfig, stack: string, load: () =
 }
 
 function defaultLoad(): unknown {
-    const entry = path.join(ROOT, "index.ts");
-    // Each run evaluates a fresh copy of the program's own modules (node_modules stay cached).
-    for (const key of Object.keys(require.cache)) {
-        if (key.startsWith(ROOT) && !key.includes(`${path.sep}node_modules${path.sep}`)) delete require.cache[key];
-    }
-    return require(entry);
+    // index.ts exports the program as a function, so every run evaluates it afresh (module caches do not matter).
+    const program = require(path.join(ROOT, "index.ts")) as () => unknown;
+    return program();
 }
 
 /** The program's exports are Outputs; unwrap them, keeping secretness as a wrapper. */

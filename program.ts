@@ -1,0 +1,26 @@
+import * as pulumi from "@pulumi/pulumi";
+import { MediaServer } from "./components/mediaServer";
+import { SecretId } from "./config/catalog";
+import { loadConfig } from "./config/load";
+
+/** The whole program; its result is the stack's outputs. */
+export function program() {
+    // Validation throws before any resource is registered, so a bad stack setting never yields a half-built plan.
+    const config = loadConfig();
+    const server = new MediaServer("monsterr", { config });
+
+    const credential = (user: string, id: SecretId) => (server.secrets.has(id) ? { user, password: server.secrets.value(id) } : undefined);
+
+    return {
+        urls: server.urls,
+        /** Every admin login the stack generated: `pulumi stack output adminCredentials --show-secrets`. */
+        adminCredentials: pulumi.secret({
+            authelia: credential(config.adminUser, "authelia-admin-password"),
+            nginxProxyManager: credential(config.adminEmail, "npm-admin-password"),
+            grafana: credential("admin", "grafana-admin-password"),
+            portainer: credential("admin", "portainer-admin-password"),
+            qbittorrent: credential("monsterr", "qbittorrent-password"),
+            nzbget: credential("monsterr", "nzbget-password"),
+        }),
+    };
+}
