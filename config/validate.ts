@@ -59,7 +59,7 @@ export function validateConfig(raw: RawConfig, secrets: SecretPresence = {}): Va
     const puid = int(raw.puid, 1000);
     const pgid = int(raw.pgid, 1000);
     for (const [key, v] of [["puid", puid], ["pgid", pgid]] as const) {
-        if (v === undefined || v < 1 || v > 2147483646) bad(key, `'${clip(String(raw[key]))}' is not a non-root numeric id`, "use the id of the host user/group that owns the media (id -u / id -g), never 0");
+        if (v === undefined || v < 1 || v > 2147483646) bad(key, `'${show(raw[key])}' is not a non-root numeric id`, "use the id of the host user/group that owns the media (id -u / id -g), never 0");
     }
 
     const umaskRaw = str(raw.umask) ?? "002";
@@ -71,7 +71,7 @@ export function validateConfig(raw: RawConfig, secrets: SecretPresence = {}): Va
 
     const torrentPort = int(raw.torrentPort, 6881);
     if (torrentPort === undefined || torrentPort < 1024 || torrentPort > 65535 || RESERVED_PORTS.includes(torrentPort)) {
-        bad("torrentPort", `'${clip(String(raw.torrentPort))}' is not a free unprivileged port`, `use a port from 1024 to 65535 other than ${RESERVED_PORTS.join(", ")}`);
+        bad("torrentPort", `'${show(raw.torrentPort)}' is not a free unprivileged port`, `use a port from 1024 to 65535 other than ${RESERVED_PORTS.join(", ")}`);
     }
 
     const tls = validateTls(raw.tls, domain, secrets, bad);
@@ -110,7 +110,7 @@ function validateHost(value: unknown, bad: Bad): HostConfig | undefined {
         return { kind: "local", dockerHost };
     }
     if (type !== "ssh") {
-        bad("host.type", `'${clip(String(type))}' is not a host type`, "use local (this machine's Docker) or ssh (a remote Linux host)");
+        bad("host.type", `'${show(type)}' is not a host type`, "use local (this machine's Docker) or ssh (a remote Linux host)");
         return undefined;
     }
     const address = str(o.address);
@@ -127,7 +127,7 @@ function validateHost(value: unknown, bad: Bad): HostConfig | undefined {
         ok = false;
     }
     if (port === undefined || port < 1 || port > 65535) {
-        bad("host.port", `'${clip(String(o.port))}' is not a TCP port`, "use the host's sshd port, usually 22");
+        bad("host.port", `'${show(o.port)}' is not a TCP port`, "use the host's sshd port, usually 22");
         ok = false;
     }
     if (!hostKey || !isHostKey(hostKey)) {
@@ -171,7 +171,7 @@ function validateTls(value: unknown, domain: string | undefined, secrets: Secret
     unknownFields(o, ["mode", "challenge", "dnsProvider"], "tls", bad);
     if (o.mode === "selfsigned") return { mode: "selfsigned" };
     if (o.mode !== "letsencrypt") {
-        bad("tls.mode", `'${clip(String(o.mode))}' is not a TLS mode`, "use letsencrypt (public domain) or selfsigned (local CA, dev)");
+        bad("tls.mode", `'${show(o.mode)}' is not a TLS mode`, "use letsencrypt (public domain) or selfsigned (local CA, dev)");
         return undefined;
     }
     if (local) {
@@ -181,7 +181,7 @@ function validateTls(value: unknown, domain: string | undefined, secrets: Secret
     const challenge = o.challenge ?? "http";
     if (challenge === "http") return { mode: "letsencrypt", challenge: "http" };
     if (challenge !== "dns") {
-        bad("tls.challenge", `'${clip(String(challenge))}' is not an ACME challenge`, "use http (port 80 reachable) or dns (with tls.dnsProvider)");
+        bad("tls.challenge", `'${show(challenge)}' is not an ACME challenge`, "use http (port 80 reachable) or dns (with tls.dnsProvider)");
         return undefined;
     }
     const dnsProvider = str(o.dnsProvider);
@@ -243,7 +243,7 @@ function validateServices(value: unknown, bad: Bad): Record<ServiceName, Resolve
         unknownFields(ov, ["enabled", "tag", "memoryMb", "cpus"], key, bad);
         const enabled = bool(ov.enabled, s.enabledByDefault);
         if (enabled === undefined) {
-            bad(`${key}.enabled`, `'${clip(String(ov.enabled))}' is not true or false`, `pulumi config set --path ${k(`${key}.enabled`)} false`);
+            bad(`${key}.enabled`, `'${show(ov.enabled)}' is not true or false`, `pulumi config set --path ${k(`${key}.enabled`)} false`);
             ok = false;
         }
         const tag = str(ov.tag) ?? s.image.tag;
@@ -253,12 +253,12 @@ function validateServices(value: unknown, bad: Bad): Record<ServiceName, Resolve
         }
         const memoryMb = int(ov.memoryMb, s.memoryMb);
         if (memoryMb === undefined || memoryMb < 64 || memoryMb > 262144) {
-            bad(`${key}.memoryMb`, `'${clip(String(ov.memoryMb))}' is not a memory limit in MiB`, `use a whole number from 64 to 262144 (default ${s.memoryMb})`);
+            bad(`${key}.memoryMb`, `'${show(ov.memoryMb)}' is not a memory limit in MiB`, `use a whole number from 64 to 262144 (default ${s.memoryMb})`);
             ok = false;
         }
         const cpusNum = ov.cpus === undefined ? undefined : num(ov.cpus);
         if (ov.cpus !== undefined && (cpusNum === undefined || cpusNum < 0.01 || cpusNum > 256)) {
-            bad(`${key}.cpus`, `'${clip(String(ov.cpus))}' is not a CPU count`, "use a number such as 0.5 or 2");
+            bad(`${key}.cpus`, `'${show(ov.cpus)}' is not a CPU count`, "use a number such as 0.5 or 2");
             ok = false;
         }
         result[s.name] = {
@@ -314,6 +314,16 @@ function bool(v: unknown, dflt: boolean): boolean | undefined {
     if (v === true || v === "true") return true;
     if (v === false || v === "false") return false;
     return undefined;
+}
+/** Renders any user value for an error message without throwing (null-prototype objects, symbols...). */
+function show(v: unknown): string {
+    let s: string;
+    try {
+        s = typeof v === "string" ? v : JSON.stringify(v) ?? typeof v;
+    } catch {
+        s = typeof v;
+    }
+    return clip(s);
 }
 function clip(s: string): string {
     return s.length > 60 ? `${s.slice(0, 57)}...` : s;

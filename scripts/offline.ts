@@ -96,18 +96,27 @@ export async function runOffline(config: EngineConfig, stack: string, load: () =
     const names = new Map<pulumi.Resource, string>();
     const parents = new Map<string, string | null>();
     let exported: Record<string, unknown> = {};
+    let failure: unknown;
     await pulumi.runtime.runInPulumiStack(async () => {
         pulumi.runtime.registerStackTransformation((t) => {
             names.set(t.resource, t.name);
             parents.set(`${t.type}::${t.name}`, t.opts.parent ? names.get(t.opts.parent) ?? null : null);
             return undefined;
         });
-        exported = (load() ?? {}) as Record<string, unknown>;
+        try {
+            exported = (load() ?? {}) as Record<string, unknown>;
+        } catch (err) {
+            failure = err;
+        }
         return exported;
     });
     // Stack outputs can resolve before every registration has reached the monitor: drain the RPC queue first.
     await pulumi.runtime.disconnect();
     const resources = registered.map((r) => ({ ...r, parent: parents.get(`${r.type}::${r.name}`) ?? null }));
+    if (failure !== undefined) {
+        // The program threw (a ConfigError, say): report it with what had been registered by then.
+        throw Object.assign(failure as object, { plannedResources: resources });
+    }
     return { resources, outputs: await resolveOutputs(exported), generatedSecrets };
 }
 

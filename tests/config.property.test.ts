@@ -1,0 +1,78 @@
+import * as fc from "fast-check";
+import { SERVICE_NAMES } from "../config/catalog";
+import { ConfigError } from "../config/errors";
+import { PLAIN_KEYS, validateConfig } from "../config/validate";
+
+/** Anything a user could put in a stack file: strings, numbers, booleans, nulls, nested objects and arrays. */
+const junk = fc.letrec((tie) => ({
+    value: fc.oneof({ depthSize: "small" }, fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(undefined), tie("object"), fc.array(tie("value"), { maxLength: 3 })),
+    object: fc.dictionary(fc.oneof(fc.string(), fc.constantFrom("type", "address", "enabled", "tag", "memoryMb", "cpus", "mode")), tie("value"), { maxKeys: 4 }),
+})).value;
+
+/** Plausible values for each key, mixed with junk, so generated configs reach deep into the validator. */
+const nearValid = fc.record(
+    {
+        domain: fc.oneof(fc.constantFrom("media.example.com", "media.localhost", "a.b", "-bad.example.com"), fc.domain(), junk),
+        adminEmail: fc.oneof(fc.emailAddress(), junk),
+        timezone: fc.oneof(fc.constantFrom("Etc/UTC", "Europe/Berlin", "America/New_York", "Nowhere/Nope"), junk),
+        puid: fc.oneof(fc.integer({ min: -5, max: 70000 }).map(String), junk),
+        pgid: fc.oneof(fc.integer({ min: -5, max: 70000 }), junk),
+        umask: fc.oneof(fc.constantFrom("002", "022", "0027", "8"), junk),
+        host: fc.oneof(
+            fc.record({ type: fc.constantFrom("local", "ssh", "telnet"), address: fc.oneof(fc.domain(), fc.ipV4(), junk), port: fc.oneof(fc.integer({ min: -1, max: 70000 }), junk), user: fc.oneof(fc.constantFrom("root", "deploy", "Bad User"), junk), hostKey: fc.oneof(fc.constantFrom("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGRlbW8tb25seS1yZXBsYWNlLXdpdGgteW91ci1ob3N0", "ssh-rsa AAAA"), junk) }, { requiredKeys: [] }),
+            junk,
+        ),
+        storage: fc.oneof(fc.record({ configRoot: fc.oneof(fc.constantFrom("/opt/monsterr", "/data/x", "rel", "/a/../b"), junk), dataRoot: fc.oneof(fc.constantFrom("/data", "/srv/media"), junk) }, { requiredKeys: [] }), junk),
+        torrentPort: fc.oneof(fc.integer({ min: -1, max: 70000 }), junk),
+        tls: fc.oneof(fc.record({ mode: fc.constantFrom("selfsigned", "letsencrypt", "acme"), challenge: fc.constantFrom("http", "dns", "tls"), dnsProvider: fc.oneof(fc.constantFrom("cloudflare"), junk) }, { requiredKeys: [] }), junk),
+        monitoring: fc.oneof(fc.record({ retentionTime: fc.constantFrom("30d", "1y", "0d", "x"), retentionSize: fc.constantFrom("10GB", "5TB", "-1") }, { requiredKeys: [] }), junk),
+        services: fc.oneof(
+            fc.dictionary(fc.oneof(fc.constantFrom(...SERVICE_NAMES), fc.string()), fc.record({ enabled: fc.oneof(fc.boolean(), fc.constantFrom("true", "false", "yes")), tag: fc.oneof(fc.constantFrom("1.2.3", "latest", "sha256:" + "a".repeat(64), "bad tag"), junk), memoryMb: fc.oneof(fc.integer({ min: 0, max: 300000 }), junk), cpus: fc.oneof(fc.double({ min: -1, max: 300, noNaN: true }), junk) }, { requiredKeys: [] }), { maxKeys: 5 }),
+            junk,
+        ),
+    },
+    { requiredKeys: [] },
+);
+
+const asCliValue = (v: unknown) => (typeof v === "object" && v !== null ? JSON.stringify(v) : typeof v === "undefined" ? undefined : String(v));
+
+describe("config validation under random input", () => {
+    it("returns a typed config or throws a ConfigError naming monsterr keys, never anything else", () => {
+        fc.assert(
+            fc.property(fc.oneof(nearValid, fc.dictionary(fc.oneof(fc.constantFrom(...PLAIN_KEYS), fc.string()), junk)), fc.boolean(), (raw, asStrings) => {
+                const input: Record<string, unknown> = {};
+                for (const [k, v] of Object.entries(raw)) if (v !== undefined) input[k] = asStrings ? asCliValue(v) : v;
+                try {
+                    const c = validateConfig(input);
+                    expect(typeof c.domain).toBe("string");
+                    expect(Object.keys(c.services).sort()).toEqual([...SERVICE_NAMES].sort());
+                    for (const s of Object.values(c.services)) expect(s.image.tag).not.toBe("latest");
+                } catch (e) {
+                    if (!(e instanceof ConfigError)) throw e;
+                    expect(e.issues.length).toBeGreaterThan(0);
+                    for (const issue of e.issues) {
+                        expect(issue.key).toMatch(/^monsterr:/);
+                        expect(issue.fix.length).toBeGreaterThan(5);
+                    }
+                }
+            }),
+            { numRuns: 3000 },
+        );
+    });
+
+    it("accepts every valid combination of service toggles that respects dependencies", () => {
+        fc.assert(
+            fc.property(fc.subarray([...SERVICE_NAMES]), (disabled) => {
+                const services = Object.fromEntries(disabled.map((s) => [s, { enabled: false }]));
+                try {
+                    const c = validateConfig({ domain: "media.example.com", adminEmail: "me@example.com", services });
+                    for (const s of disabled) expect(c.services[s].enabled).toBe(false);
+                } catch (e) {
+                    expect(e).toBeInstanceOf(ConfigError);
+                    for (const issue of (e as ConfigError).issues) expect(issue.problem).toMatch(/needs/);
+                }
+            }),
+            { numRuns: 500 },
+        );
+    });
+});

@@ -1,0 +1,100 @@
+import { ConfigError } from "../config/errors";
+import { validateConfig } from "../config/validate";
+import { plan } from "./support/plan";
+
+const minimal = { domain: "media.example.com", adminEmail: "me@example.com" };
+
+function issuesOf(raw: Record<string, unknown>, secrets = {}): { key: string; problem: string; fix: string }[] {
+    try {
+        validateConfig(raw, secrets);
+    } catch (e) {
+        expect(e).toBeInstanceOf(ConfigError);
+        return [...(e as ConfigError).issues];
+    }
+    throw new Error("expected a ConfigError");
+}
+
+describe("config validation", () => {
+    it("fills every default from two required keys", () => {
+        const c = validateConfig(minimal);
+        expect(c).toMatchObject({
+            timezone: "Etc/UTC",
+            puid: 1000,
+            pgid: 1000,
+            umask: "002",
+            adminUser: "admin",
+            host: { kind: "local", dockerHost: "unix:///var/run/docker.sock" },
+            storage: { configRoot: "/opt/monsterr", dataRoot: "/data" },
+            torrentPort: 6881,
+            tls: { mode: "letsencrypt", challenge: "http" },
+            monitoring: { retentionTime: "30d", retentionSize: "10GB" },
+        });
+        expect(c.services.sonarr).toEqual({ enabled: true, image: { repository: "lscr.io/linuxserver/sonarr", tag: expect.any(String) }, memoryMb: 1024 });
+    });
+
+    it("defaults a local domain to the self-signed CA and refuses Let's Encrypt for it", () => {
+        expect(validateConfig({ ...minimal, domain: "media.localhost" }).tls).toEqual({ mode: "selfsigned" });
+        expect(issuesOf({ ...minimal, domain: "media.localhost", tls: { mode: "letsencrypt" } })[0].key).toBe("monsterr:tls.mode");
+    });
+
+    it("parses numbers, booleans and objects the way the CLI stores them (strings and JSON)", () => {
+        const c = validateConfig({ ...minimal, puid: "1001", torrentPort: "51413", services: JSON.stringify({ plex: { enabled: "false", memoryMb: "512", cpus: "1.50" }, tautulli: { enabled: false } }) });
+        expect(c.puid).toBe(1001);
+        expect(c.torrentPort).toBe(51413);
+        expect(c.services.plex).toMatchObject({ enabled: false, memoryMb: 512, cpus: "1.5" });
+    });
+
+    const cases: [string, Record<string, unknown>, string, RegExp][] = [
+        ["missing domain", { adminEmail: "me@example.com" }, "monsterr:domain", /pulumi config set monsterr:domain/],
+        ["upper-case domain", { ...minimal, domain: "Media.Example.com" }, "monsterr:domain", /media.example.com/],
+        ["single-label domain", { ...minimal, domain: "media" }, "monsterr:domain", /two labels|media.example.com/],
+        ["bad email", { ...minimal, adminEmail: "nope" }, "monsterr:adminEmail", /you@example.com/],
+        ["bad timezone", { ...minimal, timezone: "Mars/Olympus" }, "monsterr:timezone", /Europe\/Berlin/],
+        ["root puid", { ...minimal, puid: 0 }, "monsterr:puid", /never 0/],
+        ["fractional pgid", { ...minimal, pgid: "10.5" }, "monsterr:pgid", /id -g/],
+        ["bad umask", { ...minimal, umask: "999" }, "monsterr:umask", /002/],
+        ["unknown key", { ...minimal, domian: "x.example.com" }, "monsterr:domian", /pulumi config rm/],
+        ["ssh host without host key", { ...minimal, host: { type: "ssh", address: "media.example.com" } }, "monsterr:host.hostKey", /ssh-keyscan/],
+        ["ssh host with a forged host key", { ...minimal, host: { type: "ssh", address: "h.example.com", hostKey: "ssh-ed25519 AAAAB3NzaC1yc2E" } }, "monsterr:host.hostKey", /ssh-keyscan/],
+        ["unknown host type", { ...minimal, host: { type: "winrm" } }, "monsterr:host.type", /local.*ssh/],
+        ["relative storage path", { ...minimal, storage: { dataRoot: "data" } }, "monsterr:storage.dataRoot", /absolute path/],
+        ["path traversal", { ...minimal, storage: { configRoot: "/opt/../etc" } }, "monsterr:storage.configRoot", /absolute path/],
+        ["nested storage roots", { ...minimal, storage: { configRoot: "/data/config", dataRoot: "/data" } }, "monsterr:storage", /separate trees/],
+        ["privileged torrent port", { ...minimal, torrentPort: 443 }, "monsterr:torrentPort", /1024 to 65535/],
+        ["latest tag", { ...minimal, services: { sonarr: { tag: "latest" } } }, "monsterr:services.sonarr.tag", /pin a version/],
+        ["unknown service", { ...minimal, services: { jellyfin: {} } }, "monsterr:services.jellyfin", /one of: /],
+        ["tiny memory", { ...minimal, services: { plex: { memoryMb: 8 } } }, "monsterr:services.plex.memoryMb", /64 to 262144/],
+        ["non-boolean enabled", { ...minimal, services: { plex: { enabled: "yes" } } }, "monsterr:services.plex.enabled", /false/],
+        ["dependency disabled", { ...minimal, services: { prowlarr: { enabled: false } } }, "monsterr:services.prowlarr.enabled", /enable prowlarr, or disable/],
+        ["dns challenge without credentials", { ...minimal, tls: { mode: "letsencrypt", challenge: "dns", dnsProvider: "cloudflare" } }, "monsterr:dnsCredentials", /--secret/],
+        ["bad retention", { ...minimal, monitoring: { retentionTime: "forever" } }, "monsterr:monitoring.retentionTime", /30d/],
+    ];
+    it.each(cases)("%s: names the key and the fix", (_, raw, key, fix) => {
+        const issues = issuesOf(raw);
+        const issue = issues.find((i) => i.key === key);
+        expect(issue).toBeDefined();
+        expect(issue!.fix).toMatch(fix);
+    });
+
+    it("reports every problem at once", () => {
+        const issues = issuesOf({ domain: "x", adminEmail: "y", puid: -1, torrentPort: 80 });
+        expect(issues.map((i) => i.key).sort()).toEqual(["monsterr:adminEmail", "monsterr:domain", "monsterr:puid", "monsterr:torrentPort"]);
+    });
+
+    it("refuses a secret key stored in plain text", () => {
+        const issues = issuesOf({ ...minimal, host: { type: "ssh", address: "h.example.com", hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGRlbW8tb25seS1yZXBsYWNlLXdpdGgteW91ci1ob3N0" } }, { sshPrivateKey: false });
+        expect(issues[0]).toMatchObject({ key: "monsterr:sshPrivateKey", fix: expect.stringMatching(/--secret/) });
+    });
+});
+
+describe("a bad stack fails before any resource exists", () => {
+    it("rejects the program with a ConfigError and registers nothing but the stack", async () => {
+        const err = await plan("prod", { torrentPort: "80", domain: "bad_domain" }).then(
+            () => undefined,
+            (e: unknown) => e as ConfigError & { plannedResources: { type: string }[] },
+        );
+        expect(err).toBeInstanceOf(ConfigError);
+        expect(err!.issues.map((i) => i.key)).toEqual(["monsterr:domain", "monsterr:torrentPort"]);
+        expect(err!.plannedResources.map((r) => r.type)).toEqual(["pulumi:pulumi:Stack"]);
+    });
+});
