@@ -1,0 +1,54 @@
+import { isSecret, plan, reveal } from "./support/plan";
+import { SECRETS_MOUNT } from "../components/service";
+
+/** Every place a generated secret value appears outside a secret wrapper: the path to it. */
+function plaintextLeaks(value: unknown, secrets: string[], path: string): string[] {
+    if (isSecret(value)) return [];
+    if (typeof value === "string") return secrets.some((s) => value.includes(s)) ? [path] : [];
+    if (Array.isArray(value)) return value.flatMap((v, i) => plaintextLeaks(v, secrets, `${path}[${i}]`));
+    if (typeof value === "object" && value !== null) return Object.entries(value).flatMap(([k, v]) => plaintextLeaks(v, secrets, `${path}.${k}`));
+    return [];
+}
+
+describe.each(["dev", "prod"] as const)("secrets audit of the %s stack", (stack) => {
+    it("generates every password and key (no defaults) and keeps each one a secret in every input and output", async () => {
+        const p = await plan(stack);
+        expect(p.generatedSecrets.length).toBeGreaterThanOrEqual(10);
+        const leaks = [
+            ...p.resources.flatMap((r) => plaintextLeaks(r.inputs, p.generatedSecrets, `${r.type}::${r.name}`)),
+            ...plaintextLeaks(p.outputs, p.generatedSecrets, "outputs"),
+        ];
+        expect(leaks).toEqual([]);
+    });
+
+    it("never puts a secret in a container's environment: they are files under /run/secrets", async () => {
+        const p = await plan(stack);
+        for (const c of p.containers()) {
+            for (const e of c.envs ?? []) {
+                for (const s of p.generatedSecrets) expect({ container: c.name, env: e }).not.toEqual({ container: c.name, env: expect.stringContaining(s) });
+            }
+            for (const e of (c.envs ?? []).filter((e: string) => /(_FILE|__FILE|^FILE__[A-Z_]+)=/.test(e))) {
+                expect(e.split("=")[1]).toMatch(new RegExp(`^${SECRETS_MOUNT}/`));
+            }
+        }
+    });
+
+    it("writes secret-bearing host files only as secrets, mode 0440, and mounts them read-only", async () => {
+        const p = await plan(stack);
+        const writes = p.resources.filter((r) => r.type.startsWith("command:") && String(reveal(r.inputs.create)).includes("/secrets/"));
+        expect(writes.length).toBeGreaterThan(0);
+        for (const w of writes) {
+            expect(isSecret(w.inputs.stdin)).toBe(true);
+            expect(String(reveal(w.inputs.create))).toContain("chmod 0440");
+        }
+        for (const c of p.containers()) {
+            for (const v of (c.volumes ?? []).filter((v: { containerPath: string }) => v.containerPath.startsWith(SECRETS_MOUNT))) expect(v.readOnly).toBe(true);
+        }
+    });
+
+    it("marks the admin credentials output secret", async () => {
+        const p = await plan(stack);
+        expect(isSecret(p.outputs.adminCredentials)).toBe(true);
+        expect(isSecret(p.outputs.urls)).toBe(false);
+    });
+});
