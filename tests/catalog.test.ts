@@ -1,0 +1,93 @@
+import { CATALOG, SERVICE_NAMES } from "../config/catalog";
+import { expand } from "../components/service";
+import { plan } from "./support/plan";
+
+/** The services the product promises, by role name (successor images keep the role). */
+const SEED = [
+    "nginx-proxy-manager", "authelia", "redis", "fail2ban",
+    "plex", "sonarr", "radarr", "lidarr", "bazarr",
+    "qbittorrent", "nzbget", "prowlarr",
+    "readarr", "calibre", "audiobookshelf",
+    "prometheus", "grafana", "tautulli", "portainer",
+    "organizr", "overseerr", "watchlist",
+];
+
+describe("catalog", () => {
+    it("has every seed service exactly once", () => {
+        const names = CATALOG.map((s) => s.name);
+        for (const s of SEED) expect(names).toContain(s);
+        expect(new Set(names).size).toBe(names.length);
+        expect([...names].sort()).toEqual([...SERVICE_NAMES].sort());
+    });
+
+    it("pins every image to a version tag or a sha256 digest, never latest", () => {
+        for (const s of CATALOG) {
+            expect({ service: s.name, tag: s.image.tag }).toEqual({ service: s.name, tag: expect.stringMatching(/^(sha256:[a-f0-9]{64}|[A-Za-z0-9_][A-Za-z0-9_.-]*\d[A-Za-z0-9_.-]*)$/) });
+            expect(s.image.tag).not.toMatch(/latest|^(edge|nightly|develop|main|master)$/);
+        }
+    });
+
+    it("deploys the maintained successors for dead upstreams under the old role names", () => {
+        const byName = Object.fromEntries(CATALOG.map((s) => [s.name, s]));
+        expect(byName.readarr.image.repository).toBe("ghcr.io/pennydreadful/bookshelf");
+        expect(byName.overseerr.image.repository).toBe("ghcr.io/seerr-team/seerr");
+        expect(byName.overseerr.init).toBe(true);
+        expect(byName.watchlist.image.repository).toBe("lakker/pulsarr");
+    });
+
+    it("gives every service a memory limit and a healthcheck unless the image cannot run one", () => {
+        for (const s of CATALOG) {
+            expect(s.memoryMb).toBeGreaterThanOrEqual(64);
+            // Only images without a shell or HTTP client (distroless, scratch) go without a healthcheck.
+            if (s.healthcheck === "none") expect(s.name).toMatch(/^(portainer|exportarr-.+)$/);
+        }
+    });
+
+    it("uses unique public subdomains and routes every web UI", () => {
+        const subs = CATALOG.flatMap((s) => (s.route ? [s.route.subdomain] : []));
+        expect(new Set(subs).size).toBe(subs.length);
+        for (const s of CATALOG.filter((s) => s.group !== "core" && s.port > 0 && !/exporter|exportarr|alertmanager|cadvisor/.test(s.name))) {
+            expect({ service: s.name, routed: !!s.route }).toEqual({ service: s.name, routed: true });
+        }
+    });
+
+    it("only uses placeholders the Service component knows", () => {
+        const vars = { PUID: "1", PGID: "1", TZ: "UTC", DOMAIN: "d", TORRENT_PORT: "1", RETENTION_TIME: "1d", RETENTION_SIZE: "1GB" };
+        for (const s of CATALOG) {
+            for (const v of [...Object.values(s.env ?? {}), ...(s.command ?? [])]) expect(() => expand(v, vars, s.name)).not.toThrow();
+        }
+    });
+
+    it("mounts the data tree at the same container path everywhere, so imports are hardlinks", () => {
+        for (const s of CATALOG) {
+            for (const v of s.volumes.filter((v) => v.source.kind === "data")) {
+                const sub = v.source.kind === "data" ? v.source.sub : undefined;
+                if (v.target.startsWith("/data")) expect(v.target).toBe(sub ? `/data/${sub}` : "/data");
+            }
+        }
+    });
+});
+
+describe.each(["dev", "prod"] as const)("the %s plan", (stack) => {
+    it("has a container for every seed service with restart policy, log rotation, memory limit and a pinned image", async () => {
+        const p = await plan(stack);
+        const images = new Map(p.byType("docker:index/remoteImage:RemoteImage").map((r) => [r.name, String(r.inputs.name)]));
+        for (const name of SEED) {
+            const c = p.container(name);
+            expect({ name, found: !!c }).toEqual({ name, found: true });
+            expect(c).toMatchObject({ restart: "unless-stopped", logDriver: "json-file", logOpts: { "max-size": "10m", "max-file": "3" } });
+            expect(c!.memory).toBeGreaterThanOrEqual(64);
+        }
+        for (const ref of images.values()) expect(ref).toMatch(/(:[A-Za-z0-9_][A-Za-z0-9_.-]*|@sha256:[a-f0-9]{64})$/);
+        expect([...images.values()].join(" ")).not.toMatch(/:latest\b/);
+    });
+
+    it("gives containers with a catalog healthcheck that healthcheck", async () => {
+        const p = await plan(stack);
+        for (const s of CATALOG.filter((s) => typeof s.healthcheck === "object")) {
+            const c = p.container(s.name);
+            if (!c) continue;
+            expect(c.healthcheck.tests).toEqual((s.healthcheck as { test: string[] }).test);
+        }
+    });
+});
