@@ -1,11 +1,13 @@
 import { FileBuilder } from "./types";
 
-/** Redis settings for a small, persistent session store; each directive is one line `name args...`. */
+/**
+ * Redis settings for a small, persistent session store; each directive is one line `name args...`.
+ * No `dir`: the image's working directory is the /data volume, and redis-server refuses a `dir` that is missing.
+ */
 export const REDIS_SETTINGS: [string, string][] = [
     ["bind", "* -::*"],
     ["protected-mode", "yes"],
     ["port", "6379"],
-    ["dir", "/data"],
     ["appendonly", "yes"],
     ["save", "3600 1 300 100"],
     ["maxmemory", "200mb"],
