@@ -1,8 +1,9 @@
-/** Type checking is `tsc --noEmit` in `npm test`; jest only transpiles, which keeps each worker fast. */
+/** `npm test` type-checks with `tsc --noEmit` first; jest itself only transpiles (isolatedModules), which keeps workers fast. */
 module.exports = {
-  testEnvironment: "node",
-  roots: ["<rootDir>/tests"],
-  testMatch: ["**/*.test.ts"],
-  transform: { "^.+\\.ts$": ["ts-jest", {}] },
-  testTimeout: 120000,
+    testEnvironment: "node",
+    roots: ["<rootDir>/tests"],
+    testMatch: ["**/*.test.ts"],
+    transform: { "^.+\\.ts$": ["ts-jest", {}] },
+    testTimeout: 180000,
+    reporters: ["default", "<rootDir>/tests/support/summaryReporter.js"],
 };
