@@ -40,7 +40,7 @@ export class MediaServer extends pulumi.ComponentResource {
         this.networks = new Networks(`${name}-net`, { provider: this.host.provider }, { parent: this });
         this.secrets = new Secrets(
             `${name}-secrets`,
-            { host: this.host.target, dir: this.host.secretsDir, pgid: config.pgid, enabled },
+            { host: this.host.target, dir: this.host.secretsDir, pgid: config.pgid, enabled, provided: config.secrets },
             { parent: this, dependsOn: [this.host.directories] },
         );
 

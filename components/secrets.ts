@@ -1,11 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { SECRET_IDS, SECRETS, SecretId, ServiceName } from "../config/catalog";
+import { StackSecrets } from "../config/types";
 import { HostFile } from "./hostFile";
 import { HostTarget } from "./hostTarget";
 
 export interface SecretsArgs {
     host: HostTarget;
+    /** Secrets the user set on the stack; catalog entries with `userSecret` take their value from here. */
+    provided: StackSecrets;
     /** Folder on the host for secret files (0750 root:pgid). */
     dir: string;
     pgid: number;
@@ -13,7 +16,7 @@ export interface SecretsArgs {
 }
 
 /**
- * Every generated password and key, named once. Each is a Pulumi secret and is also written to
+ * Every generated password and key, named once, and the user's own secrets that containers read. Each is a Pulumi secret and is also written to
  * `<dir>/<id>` (0440 root:pgid) so containers read it through a `_FILE` variable, never the environment.
  */
 export class Secrets extends pulumi.ComponentResource {
@@ -25,12 +28,11 @@ export class Secrets extends pulumi.ComponentResource {
         for (const id of SECRET_IDS) {
             const spec = SECRETS[id];
             if (!args.enabled.includes(spec.service)) continue;
-            const pw = new random.RandomPassword(
-                `${name}-${id}`,
-                { length: spec.length, special: false, upper: !spec.apiKey },
-                { parent: this },
-            );
-            const value = pulumi.secret(pw.result);
+            const provided = spec.userSecret ? args.provided[spec.userSecret] : undefined;
+            if (spec.userSecret && !provided) continue;
+            const value = provided
+                ? pulumi.secret(provided)
+                : pulumi.secret(new random.RandomPassword(`${name}-${id}`, { length: spec.length, special: false, upper: !spec.apiKey }, { parent: this }).result);
             this.values.set(id, value);
             this.files.set(
                 id,

@@ -71,7 +71,8 @@ export class Service extends pulumi.ComponentResource {
                     child,
                 ),
         );
-        const secretFiles = (spec.secrets ?? []).map((m) => args.secrets.file(m.secret));
+        const mounts = (spec.secrets ?? []).filter((m) => !m.optional || args.secrets.has(m.secret));
+        const secretFiles = mounts.map((m) => args.secrets.file(m.secret));
 
         const ref = settings.image.tag.startsWith("sha256:") ? `${settings.image.repository}@${settings.image.tag}` : `${settings.image.repository}:${settings.image.tag}`;
         const image = new docker.RemoteImage(`${name}-image`, { name: ref, keepLocally: true }, { ...child, provider: args.provider });
@@ -81,14 +82,14 @@ export class Service extends pulumi.ComponentResource {
         if (spec.flavor === "linuxserver") env.push(`PUID=${ctx.puid}`, `PGID=${ctx.pgid}`, `UMASK=${ctx.umask}`);
         env.push(`TZ=${ctx.timezone}`);
         for (const [k, v] of Object.entries(spec.env ?? {})) env.push(`${k}=${expand(v, vars, spec.name)}`);
-        for (const m of spec.secrets ?? []) if (m.env) env.push(`${m.env}=${SECRETS_MOUNT}/${m.secret}`);
+        for (const m of mounts) if (m.env) env.push(`${m.env}=${SECRETS_MOUNT}/${m.secret}`);
 
         const volumes: docker.types.input.ContainerVolume[] = spec.volumes.map((v) => ({
             hostPath: hostPath(v.source, spec.name, ctx.storage),
             containerPath: v.target,
             ...(v.readOnly ? { readOnly: true } : {}),
         }));
-        for (const m of spec.secrets ?? []) {
+        for (const m of mounts) {
             volumes.push({ hostPath: args.secrets.file(m.secret).path, containerPath: `${SECRETS_MOUNT}/${m.secret}`, readOnly: true });
         }
 

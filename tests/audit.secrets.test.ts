@@ -1,5 +1,6 @@
 import { isSecret, plan, reveal } from "./support/plan";
 import { SECRETS_MOUNT } from "../components/service";
+import { SECRET_PLACEHOLDER } from "../scripts/stackConfig";
 
 /** Every place a generated secret value appears outside a secret wrapper: the path to it. */
 function plaintextLeaks(value: unknown, secrets: string[], path: string): string[] {
@@ -50,5 +51,21 @@ describe.each(["dev", "prod"] as const)("secrets audit of the %s stack", (stack)
         const p = await plan(stack);
         expect(isSecret(p.outputs.adminCredentials)).toBe(true);
         expect(isSecret(p.outputs.urls)).toBe(false);
+    });
+});
+
+describe("user-provided secrets", () => {
+    it("delivers plexClaim to Plex as a file (FILE__PLEX_CLAIM) and keeps it secret everywhere", async () => {
+        const p = await plan("prod", {}, { plexClaim: SECRET_PLACEHOLDER });
+        const plex = p.container("plex")!;
+        expect(plex.envs).toContain(`FILE__PLEX_CLAIM=${SECRETS_MOUNT}/plex-claim`);
+        expect(plex.volumes).toContainEqual({ hostPath: "/opt/monsterr/secrets/plex-claim", containerPath: `${SECRETS_MOUNT}/plex-claim`, readOnly: true });
+        const leaks = p.resources.flatMap((r) => plaintextLeaks(r.inputs, [SECRET_PLACEHOLDER], `${r.type}::${r.name}`));
+        expect(leaks).toEqual([]);
+    });
+
+    it("mounts nothing for an unset optional secret", async () => {
+        const p = await plan("prod");
+        expect(p.container("plex")!.envs.join(" ")).not.toContain("PLEX_CLAIM");
     });
 });

@@ -17,6 +17,7 @@ export const MEDIA: ServiceSpec[] = [
             { source: { kind: "data", sub: "media" }, target: "/data/media" },
         ],
         env: { VERSION: "docker" },
+        secrets: [{ secret: "plex-claim", env: "FILE__PLEX_CLAIM", optional: true }],
         healthcheck: curlHealth("http://localhost:32400/identity"),
         memoryMb: 4096,
         route: { subdomain: "plex", auth: "bypass" },

@@ -1,9 +1,12 @@
+import { StackSecrets } from "../types";
 import { SecretId, ServiceName } from "./types";
 
 export interface SecretSpec {
     /** Generated only while this service is enabled. */
     service: ServiceName;
     length: number;
+    /** Not generated: the value of this stack secret, when the user set it. */
+    userSecret?: keyof StackSecrets;
     /** Lower-case letters and digits only: API keys that apps compare as lower-case hex-like strings. */
     apiKey?: boolean;
     purpose: string;
@@ -26,4 +29,5 @@ export const SECRETS: Record<SecretId, SecretSpec> = {
     "nzbget-password": { service: "nzbget", length: 32, purpose: "NZBGet control password" },
     "grafana-admin-password": { service: "grafana", length: 32, purpose: "Grafana break-glass admin password" },
     "portainer-admin-password": { service: "portainer", length: 32, purpose: "Portainer first admin" },
+    "plex-claim": { service: "plex", length: 0, userSecret: "plexClaim", purpose: "Plex claim token (first start only), from monsterr:plexClaim" },
 };

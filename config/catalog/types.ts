@@ -39,6 +39,8 @@ export interface SecretMount {
     secret: SecretId;
     /** The environment variable that carries the file's path (`AUTHELIA_..._FILE`, `GF_..__FILE`, linuxserver `FILE__...`). */
     env?: string;
+    /** Mounted only when the secret exists (a user secret the stack may leave unset). */
+    optional?: boolean;
 }
 
 export interface HealthcheckSpec {
@@ -141,5 +143,6 @@ export const SECRET_IDS = [
     "nzbget-password",
     "grafana-admin-password",
     "portainer-admin-password",
+    "plex-claim",
 ] as const;
 export type SecretId = (typeof SECRET_IDS)[number];
