@@ -1,9 +1,10 @@
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { ServiceName } from "../config/catalog";
+import { ServiceName, spec } from "../config/catalog";
 import { StorageConfig } from "../config/types";
 import { hostCommand } from "./hostCommand";
 import { HostTarget } from "./hostTarget";
+import { hostPath } from "./service";
 import { script, shQuote } from "./shell";
 
 export interface HostArgs {
@@ -11,7 +12,7 @@ export interface HostArgs {
     storage: StorageConfig;
     puid: number;
     pgid: number;
-    /** Services whose config folders to create. */
+    /** Enabled services: their config folders and every folder their volumes mount are created, owned puid:pgid. */
     services: ServiceName[];
 }
 
@@ -43,7 +44,8 @@ export class Host extends pulumi.ComponentResource {
 
         const owner = `${args.puid}:${args.pgid}`;
         const dataDirs = ["", ...DATA_TREE].map((d) => shQuote(d ? `${dataRoot}/${d}` : dataRoot)).join(" ");
-        const appDirs = args.services.map((s) => shQuote(`${configRoot}/${s}`)).join(" ");
+        // Docker would create a missing bind-mount source as root, unwritable for apps running as the stack user.
+        const appDirs = appDirectories(args.services, args.storage).map(shQuote).join(" ");
         // Creating is idempotent; there is deliberately no delete: `pulumi destroy` never removes media or app state.
         this.directories = hostCommand(
             `${name}-directories`,
@@ -65,4 +67,14 @@ export class Host extends pulumi.ComponentResource {
         );
         this.registerOutputs({ dockerHost: args.target.dockerHost });
     }
+}
+
+/** Each service's config folder and the config-tree folders its volumes mount, in a stable order. */
+export function appDirectories(services: ServiceName[], storage: StorageConfig): string[] {
+    const dirs = new Set<string>();
+    for (const name of services) {
+        dirs.add(`${storage.configRoot}/${name}`);
+        for (const v of spec(name).volumes) if (v.source.kind === "config") dirs.add(hostPath(v.source, name, storage));
+    }
+    return [...dirs];
 }

@@ -157,7 +157,7 @@ function portOf(p: number | "torrentPort", ctx: ServiceContext): number {
     return p === "torrentPort" ? ctx.torrentPort : p;
 }
 
-function hostPath(source: VolumeSource, service: string, storage: ServiceContext["storage"]): string {
+export function hostPath(source: VolumeSource, service: string, storage: ServiceContext["storage"]): string {
     switch (source.kind) {
         case "config":
             return [storage.configRoot, source.service ?? service, source.sub].filter(Boolean).join("/");

@@ -54,6 +54,10 @@ describe("host scripts, executed for real in a scratch directory", () => {
         expect(fs.statSync(`${root}/data/media/tv`).mode & 0o7777).toBe(0o2775);
         expect(fs.statSync(`${root}/config/secrets`).mode & 0o777).toBe(0o750);
         expect(fs.existsSync(`${root}/config/sonarr`)).toBe(true);
+        // Volume sources exist before Docker would create them as root.
+        for (const d of ["prometheus/data", "prometheus/etc", "grafana/data", "redis/data", "nginx-proxy-manager/data/logs", "authelia/logs"]) {
+            expect(fs.statSync(`${root}/config/${d}`).isDirectory()).toBe(true);
+        }
         expect(dirs.inputs.delete).toBeUndefined();
     });
 
