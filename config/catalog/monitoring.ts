@@ -1,5 +1,5 @@
 import { ARR_API_BYPASS, CONFIG_VOLUME } from "./shared";
-import { ServiceSpec } from "./types";
+import { SecretId, ServiceSpec } from "./types";
 
 export const MONITORING: ServiceSpec[] = [
     {
@@ -34,7 +34,23 @@ export const MONITORING: ServiceSpec[] = [
             { source: { kind: "config", sub: "data" }, target: "/var/lib/grafana" },
             { source: { kind: "config", sub: "provisioning" }, target: "/etc/grafana/provisioning", readOnly: true },
         ],
-        env: { GF_SECURITY_ADMIN_USER: "admin", GF_SERVER_ROOT_URL: "https://grafana.${DOMAIN}/", GF_ANALYTICS_REPORTING_ENABLED: "false", GF_ANALYTICS_CHECK_FOR_UPDATES: "false" },
+        env: {
+            GF_SECURITY_ADMIN_USER: "admin",
+            GF_SERVER_ROOT_URL: "https://grafana.${DOMAIN}/",
+            GF_ANALYTICS_REPORTING_ENABLED: "false",
+            GF_ANALYTICS_CHECK_FOR_UPDATES: "false",
+            // Daily sign-in is Authelia's: the proxy forwards the user it authenticated as Remote-User.
+            GF_AUTH_PROXY_ENABLED: "true",
+            GF_AUTH_PROXY_HEADER_NAME: "Remote-User",
+            GF_AUTH_PROXY_HEADER_PROPERTY: "username",
+            GF_AUTH_PROXY_HEADERS: "Email:Remote-Email Name:Remote-Name",
+            GF_AUTH_PROXY_AUTO_SIGN_UP: "true",
+            // Only the reverse proxy (which sets the header from Authelia's answer) may assert an identity.
+            GF_AUTH_PROXY_WHITELIST: "${PROXY_ADDRESS}",
+            // The route admits only Authelia's admins group, so whoever arrives is an admin.
+            GF_USERS_AUTO_ASSIGN_ORG_ROLE: "Admin",
+            GF_AUTH_SIGNOUT_REDIRECT_URL: "https://auth.${DOMAIN}/logout",
+        },
         secrets: [{ secret: "grafana-admin-password", env: "GF_SECURITY_ADMIN_PASSWORD__FILE" }],
         healthcheck: { test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://localhost:3000/api/health"], interval: "30s", timeout: "10s", retries: 3, startPeriod: "30s" },
         memoryMb: 512,
@@ -78,4 +94,140 @@ export const MONITORING: ServiceSpec[] = [
         route: { subdomain: "portainer", auth: "two_factor", group: "admins" },
         enabledByDefault: true,
     },
+    {
+        name: "alertmanager",
+        group: "monitoring",
+        description: "Groups, inhibits and routes Prometheus alerts to e-mail and webhooks",
+        image: { repository: "prom/alertmanager", tag: "v0.34.0" },
+        port: 9093,
+        flavor: "plain",
+        // proxy: the way out to SMTP servers and webhooks; backend: Prometheus.
+        networks: ["proxy", "backend"],
+        volumes: [
+            { source: { kind: "config", sub: "etc" }, target: "/etc/alertmanager", readOnly: true },
+            { source: { kind: "config", sub: "data" }, target: "/alertmanager" },
+        ],
+        command: ["--config.file=/etc/alertmanager/alertmanager.yml", "--storage.path=/alertmanager", "--web.external-url=https://alerts.${DOMAIN}/"],
+        healthcheck: { test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://localhost:9093/-/healthy"], interval: "30s", timeout: "10s", retries: 3, startPeriod: "30s" },
+        memoryMb: 128,
+        runAsStackUser: true,
+        route: { subdomain: "alerts", auth: "two_factor", group: "admins" },
+        metrics: { port: 9093, path: "/metrics" },
+        enabledByDefault: true,
+        companionOf: ["prometheus"],
+    },
+    {
+        name: "node-exporter",
+        group: "monitoring",
+        description: "Host CPU, memory and the disks of the config root and the data tree",
+        image: { repository: "prom/node-exporter", tag: "v1.12.1" },
+        port: 9100,
+        flavor: "plain",
+        networks: ["backend"],
+        // /proc/meminfo and /proc/stat are the host's inside a container; disks are measured on the two trees themselves,
+        // mounted at fixed paths so alert rules do not depend on where a stack keeps them.
+        volumes: [
+            { source: { kind: "config" }, target: "/monsterr/config", readOnly: true },
+            { source: { kind: "data" }, target: "/monsterr/data", readOnly: true },
+        ],
+        command: ["--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|etc|run)($|/)"],
+        healthcheck: { test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://localhost:9100/"], interval: "30s", timeout: "10s", retries: 3, startPeriod: "10s" },
+        memoryMb: 64,
+        metrics: { port: 9100, path: "/metrics" },
+        enabledByDefault: true,
+        companionOf: ["prometheus"],
+    },
+    {
+        name: "cadvisor",
+        group: "monitoring",
+        description: "Per-container CPU, memory, restarts and Docker health state",
+        image: { repository: "ghcr.io/google/cadvisor", tag: "0.60.5" },
+        port: 8080,
+        flavor: "plain",
+        networks: ["backend"],
+        volumes: [
+            { source: { kind: "host", path: "/" }, target: "/rootfs", readOnly: true },
+            { source: { kind: "host", path: "/sys" }, target: "/sys", readOnly: true },
+            { source: { kind: "host", path: "/var/lib/docker" }, target: "/var/lib/docker", readOnly: true },
+            { source: { kind: "host", path: "/dev/disk" }, target: "/dev/disk", readOnly: true },
+            { source: { kind: "host", path: "/var/run/docker.sock" }, target: "/var/run/docker.sock", readOnly: true },
+        ],
+        command: [
+            "--docker_only=true",
+            "--housekeeping_interval=30s",
+            "--store_container_labels=false",
+            "--whitelisted_container_labels=monsterr.service,monsterr.group",
+            "--enable_metrics=cpu,memory,network,disk,diskIO,oom_event",
+        ],
+        healthcheck: "image",
+        memoryMb: 256,
+        metrics: { port: 8080, path: "/metrics" },
+        enabledByDefault: true,
+        companionOf: ["prometheus"],
+    },
+    {
+        name: "blackbox-exporter",
+        group: "monitoring",
+        description: "Probes every public URL from outside the proxy: HTTP status and certificate expiry",
+        image: { repository: "prom/blackbox-exporter", tag: "v0.28.0" },
+        port: 9115,
+        flavor: "plain",
+        // proxy: resolves the public names and reaches the published 443 like a visitor does.
+        networks: ["proxy"],
+        volumes: [{ source: { kind: "config", sub: "etc" }, target: "/etc/blackbox_exporter", readOnly: true }],
+        command: ["--config.file=/etc/blackbox_exporter/config.yml"],
+        healthcheck: { test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://localhost:9115/-/healthy"], interval: "30s", timeout: "10s", retries: 3, startPeriod: "10s" },
+        memoryMb: 64,
+        metrics: { port: 9115, path: "/metrics" },
+        enabledByDefault: true,
+        companionOf: ["prometheus"],
+    },
+    exportarr("sonarr", 8989, "sonarr-api-key"),
+    exportarr("radarr", 7878, "radarr-api-key"),
+    exportarr("lidarr", 8686, "lidarr-api-key"),
+    exportarr("prowlarr", 9696, "prowlarr-api-key"),
+    exportarr("readarr", 8787, "readarr-api-key"),
+    {
+        name: "qbittorrent-exporter",
+        group: "monitoring",
+        description: "qBittorrent transfer speeds and torrent states for Prometheus",
+        image: { repository: "ghcr.io/martabal/qbittorrent-exporter", tag: "v2.0.1" },
+        port: 8090,
+        flavor: "plain",
+        networks: ["backend"],
+        volumes: [],
+        env: { QBITTORRENT_BASE_URL: "http://qbittorrent:8080", QBITTORRENT_USERNAME: "monsterr", EXPORTER_PORT: "8090" },
+        secrets: [{ secret: "qbittorrent-password", env: "QBITTORRENT_PASSWORD_FILE" }],
+        // `/` answers without asking qBittorrent, unlike /metrics.
+        healthcheck: { test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://localhost:8090/"], interval: "30s", timeout: "10s", retries: 3, startPeriod: "10s" },
+        memoryMb: 64,
+        runAsStackUser: true,
+        metrics: { port: 8090, path: "/metrics" },
+        enabledByDefault: true,
+        companionOf: ["qbittorrent", "prometheus"],
+    },
 ];
+
+/** One exportarr per *arr app: the app's queue, library and health issues, read with its generated API key. */
+function exportarr(app: "sonarr" | "radarr" | "lidarr" | "prowlarr" | "readarr", port: number, apiKey: SecretId): ServiceSpec {
+    return {
+        name: `exportarr-${app}`,
+        group: "monitoring",
+        description: `Prometheus metrics of ${app}`,
+        image: { repository: "ghcr.io/onedr0p/exportarr", tag: "v2.3.0" },
+        port: 9707,
+        flavor: "plain",
+        networks: ["backend"],
+        volumes: [],
+        command: [app],
+        env: { PORT: "9707", URL: `http://${app}:${port}` },
+        // Distroless and uid 65532 by default: run as the stack user so the 0440 root:pgid key file is readable.
+        secrets: [{ secret: apiKey, env: "API_KEY_FILE" }],
+        healthcheck: "none",
+        memoryMb: 64,
+        runAsStackUser: true,
+        metrics: { port: 9707, path: "/metrics" },
+        enabledByDefault: true,
+        companionOf: [app, "prometheus"],
+    };
+}

@@ -1,0 +1,185 @@
+import * as yaml from "js-yaml";
+
+/**
+ * `scope` drives inhibition: while HostDown fires, every `service` alert is held back (Alertmanager), because a dead
+ * or overloaded host explains them. `none` severity is routed to no receiver but the heartbeat.
+ */
+export interface AlertRule {
+    alert: string;
+    expr: string;
+    /** Prometheus duration the condition must hold before the alert fires. */
+    for?: string;
+    labels: { severity: "warning" | "critical" | "none"; scope: "host" | "service" | "monitoring" };
+    annotations: { summary: string; description: string };
+}
+
+export interface RuleGroup {
+    /** Also the rule file's name: `rules/<name>.yml`. */
+    name: string;
+    rules: AlertRule[];
+}
+
+/** Jobs are named after catalog services (see prometheus.ts), so the rules can name them. */
+const ARR_APPS = "sonarr|radarr|lidarr|prowlarr|readarr";
+const diskUsed = '100 * (1 - node_filesystem_avail_bytes{volume!=""} / node_filesystem_size_bytes{volume!=""})';
+
+export const RULE_GROUPS: RuleGroup[] = [
+    {
+        name: "host",
+        rules: [
+            {
+                alert: "HostDown",
+                expr: 'up{job="node-exporter"} == 0',
+                for: "2m",
+                labels: { severity: "critical", scope: "host" },
+                annotations: {
+                    summary: "Host metrics are gone",
+                    description: "node-exporter has not answered for 2 minutes: the host is overloaded or the exporter died. Service alerts are held back while this fires.",
+                },
+            },
+            {
+                alert: "DiskUsageHigh",
+                expr: `${diskUsed} > 85`,
+                for: "10m",
+                labels: { severity: "warning", scope: "host" },
+                annotations: {
+                    summary: "The {{ $labels.volume }} disk is {{ $value | printf \"%.0f\" }}% full",
+                    description: "The filesystem holding the {{ $labels.volume }} tree is above 85%. Free space before downloads and databases stall.",
+                },
+            },
+            {
+                alert: "DiskUsageCritical",
+                expr: `${diskUsed} > 95`,
+                for: "5m",
+                labels: { severity: "critical", scope: "host" },
+                annotations: {
+                    summary: "The {{ $labels.volume }} disk is {{ $value | printf \"%.0f\" }}% full",
+                    description: "The filesystem holding the {{ $labels.volume }} tree is above 95%: apps will fail to write soon.",
+                },
+            },
+            {
+                alert: "MemoryPressure",
+                expr: "100 * node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes < 10",
+                for: "10m",
+                labels: { severity: "warning", scope: "host" },
+                annotations: {
+                    summary: "Only {{ $value | printf \"%.0f\" }}% of memory is available",
+                    description: "Less than 10% of the host's memory has been available for 10 minutes; the kernel will start killing containers.",
+                },
+            },
+        ],
+    },
+    {
+        name: "containers",
+        rules: [
+            {
+                alert: "ContainerRestarting",
+                expr: 'changes(container_start_time_seconds{name!=""}[15m]) >= 3',
+                labels: { severity: "warning", scope: "service" },
+                annotations: {
+                    summary: "{{ $labels.name }} restarted {{ $value }} times in 15 minutes",
+                    description: "The container keeps crashing; see docker logs {{ $labels.name }}.",
+                },
+            },
+            {
+                alert: "ContainerUnhealthy",
+                // cAdvisor: 1 healthy, 0 starting or unhealthy, -1 no healthcheck; 5 minutes is longer than any start period.
+                expr: 'container_health_state{name!=""} == 0',
+                for: "5m",
+                labels: { severity: "warning", scope: "service" },
+                annotations: {
+                    summary: "{{ $labels.name }} is unhealthy",
+                    description: "Docker's healthcheck of {{ $labels.name }} has failed for 5 minutes; its last results are in docker inspect {{ $labels.name }}.",
+                },
+            },
+        ],
+    },
+    {
+        name: "targets",
+        rules: [
+            {
+                alert: "TargetDown",
+                // node-exporter has HostDown; the blackbox probes have PublicUrlDown.
+                expr: 'up{job!~"node-exporter|blackbox"} == 0',
+                for: "5m",
+                labels: { severity: "warning", scope: "service" },
+                annotations: {
+                    summary: "{{ $labels.job }} does not answer Prometheus",
+                    description: "Scraping {{ $labels.instance }} has failed for 5 minutes: the service or its exporter is down.",
+                },
+            },
+        ],
+    },
+    {
+        name: "apps",
+        rules: [
+            {
+                alert: "ArrHealthIssue",
+                expr: `{__name__=~"(${ARR_APPS})_system_health_issues", type=~"warning|error"} > 0`,
+                for: "15m",
+                labels: { severity: "warning", scope: "service" },
+                annotations: {
+                    summary: "{{ $labels.job }}: {{ $labels.message }}",
+                    description: "The app reports a {{ $labels.type }} health check from {{ $labels.source }} for 15 minutes. {{ $labels.wikiurl }}",
+                },
+            },
+        ],
+    },
+    {
+        name: "probes",
+        rules: [
+            {
+                alert: "PublicUrlDown",
+                expr: 'probe_success{job="blackbox"} == 0',
+                for: "5m",
+                labels: { severity: "critical", scope: "service" },
+                annotations: {
+                    summary: "{{ $labels.instance }} is failing",
+                    description: "The public URL has not answered with a 2xx (after redirects, TLS verified) for 5 minutes.",
+                },
+            },
+            {
+                alert: "CertificateExpiring",
+                expr: 'probe_ssl_earliest_cert_expiry{job="blackbox"} - time() < 14 * 86400',
+                for: "1h",
+                labels: { severity: "warning", scope: "service" },
+                annotations: {
+                    summary: "The certificate of {{ $labels.instance }} expires in {{ $value | humanizeDuration }}",
+                    description: "Renewal has not happened 14 days before expiry; check the proxy's Let's Encrypt renewals.",
+                },
+            },
+        ],
+    },
+    {
+        name: "monitoring",
+        rules: [
+            {
+                alert: "AlertmanagerNotificationsFailing",
+                expr: "rate(alertmanager_notifications_failed_total[15m]) > 0",
+                for: "15m",
+                labels: { severity: "warning", scope: "monitoring" },
+                annotations: {
+                    summary: "Alertmanager cannot deliver to {{ $labels.integration }}",
+                    description: "Notifications through {{ $labels.integration }} have failed for 15 minutes: check the receiver settings and secrets.",
+                },
+            },
+            {
+                alert: "Watchdog",
+                expr: "vector(1)",
+                labels: { severity: "none", scope: "monitoring" },
+                annotations: {
+                    summary: "The alerting pipeline is alive",
+                    description: "Always firing; sent only to the heartbeat URL, whose silence means the host or the pipeline is down.",
+                },
+            },
+        ],
+    },
+];
+
+export function ruleFilePath(group: RuleGroup): string {
+    return `rules/${group.name}.yml`;
+}
+
+export function serializeRuleGroup(group: RuleGroup): string {
+    return yaml.dump({ groups: [{ name: group.name, rules: group.rules }] }, { lineWidth: -1, noRefs: true, sortKeys: false });
+}
