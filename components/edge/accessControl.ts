@@ -1,0 +1,50 @@
+import { CATALOG, RouteSpec, ServiceName, ServiceSpec } from "../../config/catalog";
+
+/** One Authelia access rule, in the shape of `access_control.rules[]`. */
+export interface AccessRule {
+    domain: string[];
+    policy: "bypass" | "one_factor" | "two_factor" | "deny";
+    subject?: string[];
+    resources?: string[];
+}
+
+export interface RoutedService {
+    name: ServiceName;
+    port: number;
+    hostNetwork: boolean;
+    route: RouteSpec;
+    fqdn: string;
+}
+
+/** Every enabled service with a public route, in catalog order: the one list proxy hosts and access rules come from. */
+export function routedServices(domain: string, enabled: readonly ServiceName[]): RoutedService[] {
+    return CATALOG.filter((s): s is ServiceSpec & { route: RouteSpec } => s.route !== undefined && enabled.includes(s.name)).map((s) => ({
+        name: s.name,
+        port: s.port,
+        hostNetwork: s.hostNetwork === true,
+        route: s.route,
+        fqdn: `${s.route.subdomain}.${domain}`,
+    }));
+}
+
+/** Groups allowed on a route: admins everywhere, users where the route says so. */
+export function routeSubjects(route: RouteSpec): string[] {
+    return route.group === "users" ? ["group:admins", "group:users"] : ["group:admins"];
+}
+
+/**
+ * Authelia rules derived from the catalog routes. The first matching rule wins and the default policy is deny,
+ * so per route: its API-key paths (bypass) come first, then the route's own policy for its groups only.
+ */
+export function accessRules(domain: string, enabled: readonly ServiceName[]): AccessRule[] {
+    const rules: AccessRule[] = [];
+    for (const s of routedServices(domain, enabled)) {
+        if (s.route.auth === "bypass") {
+            rules.push({ domain: [s.fqdn], policy: "bypass" });
+            continue;
+        }
+        if (s.route.bypassPaths?.length) rules.push({ domain: [s.fqdn], policy: "bypass", resources: [...s.route.bypassPaths] });
+        rules.push({ domain: [s.fqdn], policy: s.route.auth, subject: routeSubjects(s.route) });
+    }
+    return rules;
+}

@@ -1,0 +1,77 @@
+import * as crypto from "crypto";
+import { NpmAccess } from "./npmApi";
+import { NpmRequest, isUnreachable, npmSend } from "./npmTransport";
+
+/** An HTTP error from NPM's API, with the status so callers can treat 404 as "gone". */
+export function apiError(status: number, method: string, path: string, body: string): Error {
+    let message = body.slice(0, 300);
+    try {
+        message = JSON.parse(body)?.error?.message ?? message;
+    } catch {
+        // not JSON: keep the raw text
+    }
+    return Object.assign(new Error(`NPM API ${method} ${path}: ${status} ${message}`), { status });
+}
+
+export function statusOf(e: unknown): number | undefined {
+    return typeof e === "object" && e !== null ? (e as { status?: number }).status : undefined;
+}
+
+export interface NpmSession {
+    access: NpmAccess;
+    token: string;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Logs in as the first admin. Retries while the API is unreachable: on a first `pulumi up` the proxy container
+ * has just been created and NPM needs a while to migrate its database and create the admin.
+ */
+export async function login(access: NpmAccess, waitMs = 180000): Promise<NpmSession> {
+    const started = Date.now();
+    for (let attempt = 0; ; attempt++) {
+        try {
+            const res = await npmSend(access.connection, jsonRequest("POST", "/api/tokens", undefined, { identity: access.email, secret: access.password }));
+            if (res.status !== 200) throw apiError(res.status, "POST", "/api/tokens", res.body);
+            const body = JSON.parse(res.body) as { token?: string; requires_2fa?: boolean };
+            if (!body.token) throw new Error("NPM asks for a second factor on the admin login: Monsterr's admin account must not use NPM 2FA (Authelia guards the UI)");
+            return { access, token: body.token };
+        } catch (e) {
+            if (!isUnreachable(e) || Date.now() - started > waitMs) throw e;
+            await sleep(Math.min(1000 * 2 ** attempt, 10000));
+        }
+    }
+}
+
+function jsonRequest(method: NpmRequest["method"], path: string, token: string | undefined, json?: unknown): NpmRequest {
+    const headers: Record<string, string> = { Accept: "application/json" };
+    if (token) headers.Authorization = `Bearer ${token}`;
+    if (json === undefined) return { method, path, headers };
+    const body = Buffer.from(JSON.stringify(json), "utf8");
+    return { method, path, headers: { ...headers, "Content-Type": "application/json", "Content-Length": String(body.length) }, body };
+}
+
+/** A JSON API call; any status outside 2xx throws an error carrying the status. */
+export async function call<T = any>(s: NpmSession, method: NpmRequest["method"], path: string, json?: unknown): Promise<T> {
+    const res = await npmSend(s.access.connection, jsonRequest(method, path, s.token, json));
+    if (res.status < 200 || res.status > 299) throw apiError(res.status, method, path, res.body);
+    return (res.body ? JSON.parse(res.body) : undefined) as T;
+}
+
+/** `multipart/form-data` upload of text fields (custom certificate files). */
+export async function upload<T = any>(s: NpmSession, path: string, fields: Record<string, string>): Promise<T> {
+    const boundary = `monsterr-${crypto.randomBytes(12).toString("hex")}`;
+    const parts = Object.entries(fields).map(
+        ([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${name}.pem"\r\nContent-Type: application/x-pem-file\r\n\r\n${value}\r\n`,
+    );
+    const body = Buffer.from(`${parts.join("")}--${boundary}--\r\n`, "utf8");
+    const res = await npmSend(s.access.connection, {
+        method: "POST",
+        path,
+        headers: { Accept: "application/json", Authorization: `Bearer ${s.token}`, "Content-Type": `multipart/form-data; boundary=${boundary}`, "Content-Length": String(body.length) },
+        body,
+    });
+    if (res.status < 200 || res.status > 299) throw apiError(res.status, "POST", path, res.body);
+    return JSON.parse(res.body) as T;
+}

@@ -1,0 +1,81 @@
+import * as pulumi from "@pulumi/pulumi";
+import { spec } from "../../config/catalog";
+import { HostTarget } from "../hostTarget";
+import { RoutedService } from "./accessControl";
+import { edgeSnippet } from "./authSnippet";
+import { NpmAccess } from "./npmApi";
+import { NpmProxyHost } from "./npmProvider";
+
+export interface ProxyHostsArgs {
+    /** Enabled services with a public route (see routedServices). */
+    services: RoutedService[];
+    access: pulumi.Input<NpmAccess>;
+    /** NPM certificate id per public name. */
+    certificateIds: Record<string, pulumi.Input<string>>;
+    /** Address of the host as seen from the proxy network: where host-network services (Plex) listen. */
+    hostGateway: pulumi.Input<string>;
+}
+
+/** The proxy container: the API client runs inside it, so port 81 never leaves the container. */
+export const NPM_CONTAINER = spec("nginx-proxy-manager").name;
+
+/** How the dynamic providers reach NPM's API from the workstation: `docker exec` locally, ssh + `docker exec` remotely. */
+export function npmAccess(target: HostTarget, email: string, password: pulumi.Input<string>): pulumi.Output<NpmAccess> {
+    const privateKey = target.connection?.privateKey;
+    return pulumi.secret(
+        pulumi.all([password, privateKey]).apply(([pw, key]): NpmAccess => {
+            if (target.kind === "local") return { connection: { kind: "docker", dockerHost: target.dockerHost, container: NPM_CONTAINER }, email, password: pw };
+            const c = target.connection!;
+            return {
+                connection: { kind: "ssh", host: c.host, port: c.port, user: c.user, sshOpts: target.dockerSshOpts, ...(key ? { privateKey: key } : {}), container: NPM_CONTAINER },
+                email,
+                password: pw,
+            };
+        }),
+    );
+}
+
+/**
+ * The proxy network's gateway is the host as seen from NPM: where host-network services (Plex) are reached.
+ * The Docker provider reads it back once the network exists; before that (offline plan) Docker's default bridge
+ * address stands in, which is also an address of the host.
+ */
+/** Authelia on the Docker network, as the forward-auth subrequest reaches it. */
+export const AUTHELIA_URL = `http://authelia:${spec("authelia").port}`;
+
+/**
+ * One NPM proxy host per enabled routed service: HTTPS forced, HSTS, HTTP/2, and every route but `bypass` ones
+ * forward-authenticated by Authelia (the portal itself and apps with their own login, like Plex, are bypass).
+ */
+export class ProxyHosts extends pulumi.ComponentResource {
+    readonly hosts: Record<string, NpmProxyHost> = {};
+
+    constructor(name: string, args: ProxyHostsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("monsterr:edge:ProxyHosts", name, {}, opts);
+        for (const s of args.services) {
+            const certificateId = args.certificateIds[s.fqdn];
+            if (certificateId === undefined) throw new Error(`no certificate for ${s.fqdn}`);
+            this.hosts[s.name] = new NpmProxyHost(
+                `${name}-${s.name}`,
+                {
+                    access: args.access,
+                    domainNames: [s.fqdn],
+                    forwardScheme: "http",
+                    forwardHost: s.hostNetwork ? args.hostGateway : s.name,
+                    forwardPort: s.port,
+                    certificateId,
+                    sslForced: true,
+                    hstsEnabled: true,
+                    hstsSubdomains: false,
+                    http2Support: true,
+                    blockExploits: true,
+                    cachingEnabled: false,
+                    allowWebsocketUpgrade: true,
+                    advancedConfig: edgeSnippet({ autheliaUrl: AUTHELIA_URL, forwardAuth: s.route.auth !== "bypass" }),
+                },
+                { parent: this },
+            );
+        }
+        this.registerOutputs({ hosts: args.services.map((s) => s.fqdn) });
+    }
+}

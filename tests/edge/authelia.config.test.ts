@@ -1,0 +1,100 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import Ajv2020 from "ajv/dist/2020";
+import addFormats from "ajv-formats";
+import { argon2Verify } from "hash-wasm";
+import { CATALOG } from "../../config/catalog";
+import { Plan, plan } from "../support/plan";
+
+const SCHEMAS = path.resolve(__dirname, "../../../shared/schemas/authelia-v4.39");
+
+function validator(file: string) {
+    const full = path.join(SCHEMAS, file);
+    if (!fs.existsSync(full)) throw new Error(`Authelia schema not found at ${full}: the shared folder must sit next to the repository (../shared)`);
+    const ajv = new Ajv2020({ unicodeRegExp: false, strict: false, allErrors: true });
+    addFormats(ajv);
+    const validate = ajv.compile(JSON.parse(fs.readFileSync(full, "utf8")));
+    return (doc: unknown) => (validate(doc) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`));
+}
+
+const ROOT = "/opt/monsterr/authelia";
+
+describe("Authelia configuration.yml and users_database.yml (prod plan)", () => {
+    let p: Plan;
+    let config: any;
+    let users: any;
+    beforeAll(async () => {
+        p = await plan("prod");
+        config = yaml.load(p.files.get(`${ROOT}/configuration.yml`)!);
+        users = yaml.load(p.files.get(`${ROOT}/users_database.yml`)!);
+    });
+
+    it("validates against Authelia 4.39's published schemas", () => {
+        expect(validator("configuration.json")(config)).toEqual([]);
+        expect(validator("user-database.json")(users)).toEqual([]);
+    });
+
+    it("holds no secret: every one reaches Authelia as an AUTHELIA_*_FILE under /run/secrets", () => {
+        const text = p.files.get(`${ROOT}/configuration.yml`)!;
+        for (const s of p.generatedSecrets) expect(text).not.toContain(s);
+        expect(config.session.secret).toBeUndefined();
+        expect(config.storage.encryption_key).toBeUndefined();
+        expect(config.session.redis.password).toBeUndefined();
+        const env: string[] = p.container("authelia")!.envs;
+        for (const v of ["IDENTITY_VALIDATION_RESET_PASSWORD_JWT_SECRET", "SESSION_SECRET", "STORAGE_ENCRYPTION_KEY", "SESSION_REDIS_PASSWORD"]) {
+            expect(env).toContainEqual(expect.stringMatching(new RegExp(`^AUTHELIA_${v}_FILE=/run/secrets/`)));
+        }
+    });
+
+    it("keeps sessions in Redis, enables TOTP, WebAuthn and regulation, logs to the file Fail2Ban reads, exposes metrics", () => {
+        expect(config.session.redis).toMatchObject({ host: "redis", port: 6379 });
+        expect(config.session.cookies).toEqual([expect.objectContaining({ domain: "media.example.com", authelia_url: "https://auth.media.example.com" })]);
+        expect(config.totp.disable).toBe(false);
+        expect(config.webauthn.disable).toBe(false);
+        expect(config.regulation.max_retries).toBeGreaterThan(0);
+        expect(config.log.file_path).toBe("/config/logs/authelia.log");
+        expect(p.files.has(`${ROOT}/logs/authelia.log`)).toBe(true);
+        expect(config.telemetry.metrics).toEqual({ enabled: true, address: "tcp://:9959/metrics" });
+    });
+
+    it("denies by default; admin apps need two factors and the admins group; bypass only for the portal, own-login apps and API-key paths", () => {
+        const rules: { domain: string[]; policy: string; subject?: string[]; resources?: string[] }[] = config.access_control.rules;
+        expect(config.access_control.default_policy).toBe("deny");
+        for (const s of CATALOG.filter((s) => s.route)) {
+            const fqdn = `${s.route!.subdomain}.media.example.com`;
+            const mine = rules.filter((r) => r.domain.includes(fqdn));
+            expect(mine.length).toBeGreaterThan(0);
+            const unconditional = mine.filter((r) => !r.resources);
+            expect(unconditional).toHaveLength(1);
+            if (s.route!.auth === "bypass") {
+                expect(["authelia", "plex"]).toContain(s.name);
+                continue;
+            }
+            expect(unconditional[0]).toMatchObject({ policy: s.route!.auth, subject: expect.arrayContaining(["group:admins"]) });
+            if (s.route!.group === "admins") expect(unconditional[0]).toEqual({ domain: [fqdn], policy: "two_factor", subject: ["group:admins"] });
+            // First match wins: path bypasses must come before the route's own rule.
+            const bypass = mine.filter((r) => r.resources);
+            expect(bypass.map((r) => r.policy)).toEqual(bypass.length ? ["bypass"] : []);
+            if (bypass.length) expect(rules.indexOf(bypass[0])).toBeLessThan(rules.indexOf(unconditional[0]));
+        }
+        expect(rules.filter((r) => r.policy === "bypass" && !r.resources).map((r) => r.domain[0]).sort()).toEqual(["auth.media.example.com", "plex.media.example.com"]);
+        expect(rules.find((r) => r.domain[0] === "sonarr.media.example.com" && r.resources)?.resources).toEqual(["^/api([/?].*)?$"]);
+    });
+
+    it("stores the admin as an argon2id hash of the generated password, in admins and users", async () => {
+        const admin = users.users.admin;
+        expect(admin).toMatchObject({ email: "admin@example.com", groups: ["admins", "users"], disabled: false });
+        expect(admin.password).toMatch(/^\$argon2id\$v=19\$m=65536,t=3,p=4\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/);
+        const generated = p.generatedSecrets.find((s) => s === p.generatedSecrets[p.resources.filter((r) => r.type === "random:index/randomPassword:RandomPassword").findIndex((r) => r.name.endsWith("authelia-admin-password"))]);
+        expect(await argon2Verify({ password: generated!, hash: admin.password })).toBe(true);
+    });
+
+    it("uses the password the user set as a secret instead, and stays byte-identical across runs", async () => {
+        const own = await plan("prod", {}, { adminPassword: "a-long-user-chosen-passphrase" });
+        const hash = (yaml.load(own.files.get(`${ROOT}/users_database.yml`)!) as any).users.admin.password;
+        expect(await argon2Verify({ password: "a-long-user-chosen-passphrase", hash })).toBe(true);
+        const again = await plan("prod", {}, { adminPassword: "a-long-user-chosen-passphrase" });
+        expect(again.files.get(`${ROOT}/users_database.yml`)).toBe(own.files.get(`${ROOT}/users_database.yml`));
+    });
+});

@@ -1,0 +1,52 @@
+import { routedServices } from "../../components/edge/accessControl";
+import { certificateBody, proxyHostBody, ProxyHostSpec } from "../../components/edge/npmApi";
+import { enabledServices } from "../../components/serviceGroup";
+import { isSecret, plan, reveal } from "../support/plan";
+import { requestSchemas, schemaErrors } from "../support/fakeNpm";
+import { CATALOG } from "../../config/catalog";
+
+const HOST = "pulumi-nodejs:dynamic/monsterr:NpmProxyHost";
+const CERT = "pulumi-nodejs:dynamic/monsterr:NpmCertificate";
+
+describe("the prod plan's edge: proxy hosts and certificates", () => {
+    it("has a forward-authenticated proxy host for every web UI, HTTPS forced with HSTS and HTTP/2, and never publishes port 81", async () => {
+        const p = await plan("prod");
+        const hosts = p.byType(HOST).map((r) => ({ ...(reveal(r.inputs) as ProxyHostSpec), name: r.name, access: r.inputs.access }));
+        const routed = CATALOG.filter((s) => s.route && s.enabledByDefault);
+        expect(hosts.map((h) => h.domainNames[0]).sort()).toEqual(routed.map((s) => `${s.route!.subdomain}.media.example.com`).sort());
+        for (const s of routed) {
+            const h = hosts.find((x) => x.domainNames[0] === `${s.route!.subdomain}.media.example.com`)!;
+            const guarded = h.advancedConfig.includes("auth_request /internal/authelia/authz;");
+            expect({ service: s.name, guarded }).toEqual({ service: s.name, guarded: s.route!.auth !== "bypass" });
+            expect(h).toMatchObject({ sslForced: true, hstsEnabled: true, http2Support: true, forwardScheme: "http", forwardPort: s.port });
+            if (!s.hostNetwork) expect(h.forwardHost).toBe(s.name);
+            expect(isSecret(h.access)).toBe(true);
+        }
+        for (const c of p.containers()) for (const port of c.ports ?? []) expect(port.internal).not.toBe(81);
+        const npm = p.container("nginx-proxy-manager")!;
+        expect(npm.envs).toEqual(expect.arrayContaining(["INITIAL_ADMIN_EMAIL=admin@example.com", "INITIAL_ADMIN_PASSWORD__FILE=/run/secrets/npm-admin-password"]));
+    });
+
+    it("sends NPM request bodies its v2.15.1 schemas accept, for every planned host and certificate", async () => {
+        const p = await plan("prod");
+        for (const r of p.byType(HOST)) {
+            const spec = reveal(r.inputs) as ProxyHostSpec;
+            // Ids and Plex's gateway address are only known at deploy time.
+            const body = proxyHostBody({ ...spec, certificateId: "7", forwardHost: typeof spec.forwardHost === "string" ? spec.forwardHost : "172.17.0.1" });
+            expect({ host: r.name, errors: schemaErrors(requestSchemas.createProxyHost(), body) }).toEqual({ host: r.name, errors: undefined });
+            expect({ host: r.name, errors: schemaErrors(requestSchemas.updateProxyHost(), body) }).toEqual({ host: r.name, errors: undefined });
+        }
+        for (const r of p.byType(CERT)) {
+            expect(schemaErrors(requestSchemas.createCertificate(), certificateBody(reveal(r.inputs.spec) as any))).toBeUndefined();
+        }
+    });
+
+    it("follows the config: a disabled service loses its proxy host and its access rule", async () => {
+        const p = await plan("prod", { services: { portainer: { enabled: false } } });
+        const names = p.byType(HOST).map((r) => (reveal(r.inputs) as ProxyHostSpec).domainNames[0]);
+        expect(names).not.toContain("portainer.media.example.com");
+        expect(p.files.get("/opt/monsterr/authelia/configuration.yml")).not.toContain("portainer.media.example.com");
+        expect(routedServices("media.example.com", ["portainer"])).toHaveLength(1);
+        expect(enabledServices).toBeDefined();
+    });
+});
