@@ -15,12 +15,16 @@ export function program() {
         urls: server.urls,
         /** Every admin login the stack generated: `pulumi stack output adminCredentials --show-secrets`. */
         adminCredentials: pulumi.secret({
-            authelia: credential(config.adminUser, "authelia-admin-password"),
+            authelia: config.secrets.adminPassword
+                ? { user: config.adminUser, password: config.secrets.adminPassword }
+                : credential(config.adminUser, "authelia-admin-password"),
             nginxProxyManager: credential(config.adminEmail, "npm-admin-password"),
             grafana: credential("admin", "grafana-admin-password"),
             portainer: credential("admin", "portainer-admin-password"),
             qbittorrent: credential("monsterr", "qbittorrent-password"),
             nzbget: credential("monsterr", "nzbget-password"),
         }),
+        /** The dev stack's local CA: import it into the browser to trust https://*.<domain>. */
+        ...(server.core.tls?.caCertPem ? { devCaCertificate: server.core.tls.caCertPem } : {}),
     };
 }

@@ -1,11 +1,41 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ServiceGroup, ServiceGroupArgs } from "./serviceGroup";
+import { routedServices } from "./edge/accessControl";
+import { ProxyHosts, npmAccess } from "./edge/proxyHosts";
+import { EdgeTls } from "./edge/tls";
+import { Firewall } from "./edge/firewall";
+import { firewallPolicy } from "./edge/ufwRules";
+import { ServiceGroup, ServiceGroupArgs, enabledServices } from "./serviceGroup";
 
 export type CoreArgs = ServiceGroupArgs;
 
 export class Core extends ServiceGroup {
+    readonly tls?: EdgeTls;
+    readonly proxyHosts?: ProxyHosts;
+    /** Only on an ssh host: the dev stack never touches its own machine's firewall. */
+    readonly firewall?: Firewall;
+
     constructor(name: string, args: CoreArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("monsterr:core:Core", "core", name, args, opts);
+        super("monsterr:core:Core", "core", name, { ...args, vars: { ...args.vars, ADMIN_EMAIL: args.config.adminEmail } }, opts);
+        const npm = this.services["nginx-proxy-manager"];
+        if (npm) {
+            const { config } = args;
+            const routed = routedServices(config.domain, enabledServices(config));
+            const access = npmAccess(args.host.target, config.adminEmail, args.secrets.value("npm-admin-password"));
+            const edgeDeps = { parent: this, dependsOn: [npm.container, ...(this.services.authelia ? [this.services.authelia.container] : [])] };
+            this.tls = new EdgeTls(`${name}-tls`, { domain: config.domain, tls: config.tls, fqdns: routed.map((s) => s.fqdn), access, dnsCredentials: config.secrets.dnsCredentials }, edgeDeps);
+            this.proxyHosts = new ProxyHosts(
+                `${name}-proxy-hosts`,
+                { services: routed, access, certificateIds: this.tls.certificateIds, hostGateway: args.networks.proxyGateway },
+                edgeDeps,
+            );
+        }
+        if (args.host.target.kind === "ssh") {
+            this.firewall = new Firewall(
+                `${name}-firewall`,
+                { host: args.host.target, policy: firewallPolicy(args.config, enabledServices(args.config)), fail2banContainer: this.services.fail2ban ? "fail2ban" : undefined, dependsOn: [args.host.directories] },
+                { parent: this },
+            );
+        }
         this.registerOutputs({ services: Object.keys(this.services) });
     }
 }

@@ -23,6 +23,7 @@ export class MediaServer extends pulumi.ComponentResource {
     readonly host: Host;
     readonly networks: Networks;
     readonly secrets: Secrets;
+    readonly core: Core;
     readonly groups: ServiceGroup[];
     /** Public URL of every routed service that is enabled. */
     readonly urls: Record<string, string>;
@@ -37,7 +38,7 @@ export class MediaServer extends pulumi.ComponentResource {
             { target: hostTarget(config.host, config.secrets.sshPrivateKey), storage: config.storage, puid: config.puid, pgid: config.pgid, services: enabled },
             { parent: this },
         );
-        this.networks = new Networks(`${name}-net`, { provider: this.host.provider }, { parent: this });
+        this.networks = new Networks(`${name}-net`, { provider: this.host.provider, subnets: config.networks }, { parent: this });
         this.secrets = new Secrets(
             `${name}-secrets`,
             { host: this.host.target, dir: this.host.secretsDir, pgid: config.pgid, enabled, provided: config.secrets },
@@ -45,8 +46,9 @@ export class MediaServer extends pulumi.ComponentResource {
         );
 
         const groupArgs = { config, host: this.host, networks: this.networks, secrets: this.secrets };
+        this.core = new Core(`${name}-core`, groupArgs, { parent: this });
         this.groups = [
-            new Core(`${name}-core`, groupArgs, { parent: this }),
+            this.core,
             new Media(`${name}-media`, groupArgs, { parent: this }),
             new Downloads(`${name}-downloads`, groupArgs, { parent: this }),
             new Books(`${name}-books`, groupArgs, { parent: this }),

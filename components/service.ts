@@ -20,6 +20,8 @@ export interface ServiceFile {
 
 /** The stack-wide values a service needs, already validated. */
 export type ServiceContext = Pick<StackConfig, "domain" | "timezone" | "puid" | "pgid" | "umask" | "torrentPort" | "storage"> & {
+    /** The reverse proxy's fixed address on the proxy network. */
+    proxyAddress: string;
     /** Values for `${NAME}` placeholders in catalog env and command entries, beyond the built-in ones. */
     vars?: Record<string, string>;
 };
@@ -108,7 +110,14 @@ export class Service extends pulumi.ComponentResource {
                 restart: "unless-stopped",
                 // A user-defined network as network mode keeps the container off Docker's default bridge.
                 networkMode: spec.hostNetwork ? "host" : networks[0]?.name ?? "none",
-                ...(networks.length ? { networksAdvanced: networks.map((n) => ({ name: n.name })) } : {}),
+                ...(networks.length
+                    ? {
+                          networksAdvanced: networks.map((n) => ({
+                              name: n.name,
+                              ...(spec.fixedProxyAddress && n === args.networks.proxy ? { ipv4Address: args.networks.proxyAddress } : {}),
+                          })),
+                      }
+                    : {}),
                 ports: (spec.publish ?? []).map((p) => ({
                     internal: portOf(p.internal ?? p.external, ctx),
                     external: portOf(p.external, ctx),
@@ -175,6 +184,7 @@ function expandVars(ctx: ServiceContext): Record<string, string> {
         TZ: ctx.timezone,
         DOMAIN: ctx.domain,
         TORRENT_PORT: String(ctx.torrentPort),
+        PROXY_ADDRESS: ctx.proxyAddress,
         ...ctx.vars,
     };
 }

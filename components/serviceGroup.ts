@@ -24,7 +24,7 @@ export abstract class ServiceGroup extends pulumi.ComponentResource {
         super(type, name, {}, opts);
         const { config } = args;
         const enabled = enabledServices(config);
-        const context: ServiceContext = { ...config, vars: args.vars };
+        const context: ServiceContext = { ...config, proxyAddress: args.networks.proxyAddress, vars: args.vars };
         for (const spec of CATALOG.filter((s) => s.group === group && config.services[s.name].enabled)) {
             const build = FILE_BUILDERS[spec.name];
             this.services[spec.name] = new Service(
@@ -38,7 +38,7 @@ export abstract class ServiceGroup extends pulumi.ComponentResource {
                     networks: args.networks,
                     secrets: args.secrets,
                     files: build ? build({ config, secrets: args.secrets, enabled }) : [],
-                    dependsOn: [args.host.directories],
+                    dependsOn: [args.host.directories, ...(spec.startAfter ?? []).flatMap((n) => this.services[n]?.container ?? [])],
                 },
                 { parent: this },
             );

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { AlertingConfig } from "./alerting";
 import { ImageRef, ServiceName } from "./catalog/types";
 
 export type HostConfig =
@@ -39,6 +40,13 @@ export interface MonitoringConfig {
     retentionSize: string;
 }
 
+export interface NetworkConfig {
+    /** IPv4 subnet of monsterr-proxy; pinned so the proxy's address and the host gateway are known in advance. */
+    proxySubnet: string;
+    /** IPv4 subnet of the internal monsterr-backend network. */
+    backendSubnet: string;
+}
+
 /** The validated stack configuration: plain typed values, secrets as Pulumi outputs. */
 export interface StackConfig {
     stack: string;
@@ -54,6 +62,9 @@ export interface StackConfig {
     torrentPort: number;
     tls: TlsConfig;
     monitoring: MonitoringConfig;
+    networks: NetworkConfig;
+    /** Alertmanager receivers and routes (`monsterr:alerting`); none configured means a null receiver. */
+    alerting: AlertingConfig;
     services: Record<ServiceName, ResolvedService>;
     secrets: StackSecrets;
 }
@@ -66,6 +77,13 @@ export interface StackSecrets {
     plexClaim?: pulumi.Output<string>;
     /** DNS-01 API credentials (provider-specific INI). */
     dnsCredentials?: pulumi.Output<string>;
+    /** The Authelia admin's password, instead of a generated one (at least 12 characters). */
+    adminPassword?: pulumi.Output<string>;
+    /** Alertmanager receiver credentials; see config/alerting.ts. */
+    alertingSmtpPassword?: pulumi.Output<string>;
+    alertingWebhookToken?: pulumi.Output<string>;
+    alertingNtfyToken?: pulumi.Output<string>;
+    alertingDiscordUrl?: pulumi.Output<string>;
 }
 
 /** Per secret key: true when set as a secret, false when set in plain text (an error), absent when unset. */

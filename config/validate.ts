@@ -1,11 +1,13 @@
 import { CATALOG, SERVICE_NAMES, ServiceName } from "./catalog";
+import { ALERTING_SECRET_KEYS, validateAlerting } from "./alerting";
 import { ConfigError, ConfigIssue } from "./errors";
-import { HostConfig, MonitoringConfig, ResolvedService, SecretPresence, StackConfig, StorageConfig, TlsConfig } from "./types";
+import { Bad, bool, int, num, obj, show, str, unknownFields } from "./parse";
+import { HostConfig, MonitoringConfig, NetworkConfig, ResolvedService, SecretPresence, StackConfig, StorageConfig, TlsConfig } from "./types";
 
 /** Stack keys, without the `monsterr:` namespace, that hold plain values. */
-export const PLAIN_KEYS = ["domain", "adminEmail", "adminUser", "timezone", "puid", "pgid", "umask", "host", "storage", "torrentPort", "tls", "monitoring", "services"] as const;
+export const PLAIN_KEYS = ["domain", "adminEmail", "adminUser", "timezone", "puid", "pgid", "umask", "host", "storage", "torrentPort", "tls", "monitoring", "services", "alerting", "networks"] as const;
 /** Stack keys that must be set with `pulumi config set --secret`. */
-export const SECRET_KEYS = ["sshPrivateKey", "plexClaim", "dnsCredentials"] as const;
+export const SECRET_KEYS = ["sshPrivateKey", "plexClaim", "dnsCredentials", "adminPassword", ...ALERTING_SECRET_KEYS] as const;
 
 export type RawConfig = Record<string, unknown>;
 export type ValidConfig = Omit<StackConfig, "secrets" | "stack">;
@@ -41,20 +43,20 @@ export function validateConfig(raw: RawConfig, secrets: SecretPresence = {}): Va
     if (domain === undefined) {
         bad("domain", "is required", `pulumi config set ${k("domain")} media.example.com`);
     } else if (!isDomain(domain)) {
-        bad("domain", `'${clip(domain)}' is not a lower-case DNS name with at least two labels`, "use a name such as media.example.com (or media.localhost for dev)");
+        bad("domain", `'${show(domain)}' is not a lower-case DNS name with at least two labels`, "use a name such as media.example.com (or media.localhost for dev)");
     } else if (domain.length + LONGEST_SUBDOMAIN + 1 > 253) {
         bad("domain", "is too long for its subdomains to be valid DNS names", "use a domain of at most 240 characters");
     }
 
     const adminEmail = str(raw.adminEmail);
     if (adminEmail === undefined) bad("adminEmail", "is required (Let's Encrypt account, proxy admin, Authelia admin)", `pulumi config set ${k("adminEmail")} you@example.com`);
-    else if (!/^[^@\s"'\\]+@[a-z0-9.-]+\.[a-z]{2,}$/i.test(adminEmail) || adminEmail.length > 254) bad("adminEmail", `'${clip(adminEmail)}' is not an e-mail address`, "use an address such as you@example.com");
+    else if (!/^[^@\s"'\\]+@[a-z0-9.-]+\.[a-z]{2,}$/i.test(adminEmail) || adminEmail.length > 254) bad("adminEmail", `'${show(adminEmail)}' is not an e-mail address`, "use an address such as you@example.com");
 
     const adminUser = str(raw.adminUser) ?? "admin";
-    if (!/^[a-z][a-z0-9_-]{1,31}$/.test(adminUser)) bad("adminUser", `'${clip(adminUser)}' is not a valid user name`, "use 2-32 characters: a lower-case letter, then letters, digits, '-' or '_'");
+    if (!/^[a-z][a-z0-9_-]{1,31}$/.test(adminUser)) bad("adminUser", `'${show(adminUser)}' is not a valid user name`, "use 2-32 characters: a lower-case letter, then letters, digits, '-' or '_'");
 
     const timezone = str(raw.timezone) ?? "Etc/UTC";
-    if (!isTimezone(timezone)) bad("timezone", `'${clip(timezone)}' is not an IANA time zone`, "use a name such as Europe/Berlin or Etc/UTC");
+    if (!isTimezone(timezone)) bad("timezone", `'${show(timezone)}' is not an IANA time zone`, "use a name such as Europe/Berlin or Etc/UTC");
 
     const puid = int(raw.puid, 1000);
     const pgid = int(raw.pgid, 1000);
@@ -64,7 +66,7 @@ export function validateConfig(raw: RawConfig, secrets: SecretPresence = {}): Va
 
     const umaskRaw = str(raw.umask) ?? "002";
     const umask = /^0?[0-7]{3}$/.test(umaskRaw) ? umaskRaw.slice(-3) : undefined;
-    if (umask === undefined) bad("umask", `'${clip(umaskRaw)}' is not an octal umask`, "use 002 (group-writable, the TRaSH default) or 022");
+    if (umask === undefined) bad("umask", `'${show(umaskRaw)}' is not an octal umask`, "use 002 (group-writable, the TRaSH default) or 022");
 
     const host = validateHost(raw.host, bad);
     const storage = validateStorage(raw.storage, bad);
@@ -77,20 +79,20 @@ export function validateConfig(raw: RawConfig, secrets: SecretPresence = {}): Va
     const tls = validateTls(raw.tls, domain, secrets, bad);
     const services = validateServices(raw.services, bad);
     const monitoring = validateMonitoring(raw.monitoring, bad);
+    const networks = validateNetworks(raw.networks, bad);
+    const alerting = validateAlerting(raw.alerting, secrets, bad);
 
     if (host?.kind === "ssh" && secrets.sshPrivateKey === false) {
         // presence false means "set but not as a secret"; see load.ts
         bad("sshPrivateKey", "is stored in plain text", `set it again with: pulumi config set --secret ${k("sshPrivateKey")} < ~/.ssh/id_ed25519`);
     }
-    for (const key of ["plexClaim", "dnsCredentials"] as const) {
+    for (const key of ["plexClaim", "dnsCredentials", "adminPassword"] as const) {
         if (secrets[key] === false) bad(key, "is stored in plain text", `set it again with: pulumi config set --secret ${k(key)} ...`);
     }
 
-    if (issues.length > 0 || !domain || !adminEmail || !host || !storage || !tls || !services || !umask || !monitoring) throw new ConfigError(issues);
-    return { domain, adminEmail, adminUser, timezone, puid: puid!, pgid: pgid!, umask, host, storage, torrentPort: torrentPort!, tls, monitoring, services };
+    if (issues.length > 0 || !domain || !adminEmail || !host || !storage || !tls || !services || !umask || !monitoring || !alerting || !networks) throw new ConfigError(issues);
+    return { domain, adminEmail, adminUser, timezone, puid: puid!, pgid: pgid!, umask, host, storage, torrentPort: torrentPort!, tls, monitoring, alerting, networks, services };
 }
-
-type Bad = (key: string, problem: string, fix: string) => void;
 
 function validateHost(value: unknown, bad: Bad): HostConfig | undefined {
     if (value === undefined) return { kind: "local", dockerHost: "unix:///var/run/docker.sock" };
@@ -104,7 +106,7 @@ function validateHost(value: unknown, bad: Bad): HostConfig | undefined {
     if (type === "local") {
         const dockerHost = str(o.dockerHost) ?? "unix:///var/run/docker.sock";
         if (!/^unix:\/\/\/[A-Za-z0-9._/-]+$/.test(dockerHost)) {
-            bad("host.dockerHost", `'${clip(dockerHost)}' is not a unix socket URL`, "use unix:///var/run/docker.sock (remote daemons go through host.type ssh)");
+            bad("host.dockerHost", `'${show(dockerHost)}' is not a unix socket URL`, "use unix:///var/run/docker.sock (remote daemons go through host.type ssh)");
             return undefined;
         }
         return { kind: "local", dockerHost };
@@ -119,11 +121,11 @@ function validateHost(value: unknown, bad: Bad): HostConfig | undefined {
     const hostKey = str(o.hostKey);
     let ok = true;
     if (!address || !(isDomain(address) || isIPv4(address) || /^[a-z0-9-]{1,63}$/.test(address))) {
-        bad("host.address", address ? `'${clip(address)}' is not a host name or IPv4 address` : "is required for an ssh host", `pulumi config set --path ${k("host.address")} media.example.com`);
+        bad("host.address", address ? `'${show(address)}' is not a host name or IPv4 address` : "is required for an ssh host", `pulumi config set --path ${k("host.address")} media.example.com`);
         ok = false;
     }
     if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(user)) {
-        bad("host.user", `'${clip(user)}' is not a Unix user name`, "use the login that may run docker and sudo, e.g. deploy");
+        bad("host.user", `'${show(user)}' is not a Unix user name`, "use the login that may run docker and sudo, e.g. deploy");
         ok = false;
     }
     if (port === undefined || port < 1 || port > 65535) {
@@ -149,7 +151,7 @@ function validateStorage(value: unknown, bad: Bad): StorageConfig | undefined {
     let ok = true;
     for (const [key, p] of [["storage.configRoot", configRoot], ["storage.dataRoot", dataRoot]] as const) {
         if (!SAFE_PATH.test(p) || p.split("/").some((part) => part === "." || part === "..")) {
-            bad(key, `'${clip(p)}' is not a plain absolute path`, "use an absolute path of letters, digits, '.', '_', '-' without a trailing slash, e.g. /data");
+            bad(key, `'${show(p)}' is not a plain absolute path`, "use an absolute path of letters, digits, '.', '_', '-' without a trailing slash, e.g. /data");
             ok = false;
         }
     }
@@ -207,14 +209,62 @@ function validateMonitoring(value: unknown, bad: Bad): MonitoringConfig | undefi
     const retentionSize = str(o.retentionSize) ?? "10GB";
     let ok = true;
     if (!/^[1-9]\d{0,4}(h|d|w|y)$/.test(retentionTime)) {
-        bad("monitoring.retentionTime", `'${clip(retentionTime)}' is not a Prometheus duration`, "use a whole number of hours, days, weeks or years, e.g. 30d");
+        bad("monitoring.retentionTime", `'${show(retentionTime)}' is not a Prometheus duration`, "use a whole number of hours, days, weeks or years, e.g. 30d");
         ok = false;
     }
     if (!/^[1-9]\d{0,5}(MB|GB|TB)$/.test(retentionSize)) {
-        bad("monitoring.retentionSize", `'${clip(retentionSize)}' is not a Prometheus size`, "use a whole number of MB, GB or TB, e.g. 10GB");
+        bad("monitoring.retentionSize", `'${show(retentionSize)}' is not a Prometheus size`, "use a whole number of MB, GB or TB, e.g. 10GB");
         ok = false;
     }
     return ok ? { retentionTime, retentionSize } : undefined;
+}
+
+const PRIVATE_RANGES: [number, number][] = [
+    [0x0a000000, 8], // 10.0.0.0/8
+    [0xac100000, 12], // 172.16.0.0/12
+    [0xc0a80000, 16], // 192.168.0.0/16
+];
+
+function validateNetworks(value: unknown, bad: Bad): NetworkConfig | undefined {
+    const o = value === undefined ? {} : obj(value);
+    if (!o) {
+        bad("networks", "must be an object", `pulumi config set --path ${k("networks.proxySubnet")} 172.30.10.0/24`);
+        return undefined;
+    }
+    unknownFields(o, ["proxySubnet", "backendSubnet"], "networks", bad);
+    const result = { proxySubnet: str(o.proxySubnet) ?? "172.30.10.0/24", backendSubnet: str(o.backendSubnet) ?? "172.30.11.0/24" };
+    const parsed = Object.entries(result).map(([key, cidr]) => {
+        const c = parseCidr(cidr);
+        if (!c || c.prefix < 16 || c.prefix > 28 || !PRIVATE_RANGES.some(([base, bits]) => c.prefix >= bits && (c.base & mask(bits)) >>> 0 === base)) {
+            bad(`networks.${key}`, `'${show(cidr)}' is not a private IPv4 network from /16 to /28`, "use a free private range such as 172.30.10.0/24 that no host network or VPN uses");
+            return undefined;
+        }
+        return c;
+    });
+    if (!parsed[0] || !parsed[1]) return undefined;
+    const [a, b] = parsed;
+    const shared = mask(Math.min(a.prefix, b.prefix));
+    const overlap = (a.base & shared) >>> 0 === (b.base & shared) >>> 0;
+    if (overlap) {
+        bad("networks", "proxySubnet and backendSubnet overlap", "use two separate ranges, e.g. 172.30.10.0/24 and 172.30.11.0/24");
+        return undefined;
+    }
+    return result;
+}
+
+/** `a.b.c.d/n` with the host bits zero; `base` as an unsigned 32-bit number. */
+export function parseCidr(cidr: string): { base: number; prefix: number } | undefined {
+    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
+    if (!m) return undefined;
+    const octets = m.slice(1, 5).map(Number);
+    const prefix = Number(m[5]);
+    if (octets.some((x) => x > 255) || prefix > 32) return undefined;
+    const base = octets.reduce((acc, x) => acc * 256 + x, 0);
+    return (base & mask(prefix)) >>> 0 === base ? { base, prefix } : undefined;
+}
+
+function mask(bits: number): number {
+    return bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
 }
 
 function validateServices(value: unknown, bad: Bad): Record<ServiceName, ResolvedService> | undefined {
@@ -248,7 +298,7 @@ function validateServices(value: unknown, bad: Bad): Record<ServiceName, Resolve
         }
         const tag = str(ov.tag) ?? s.image.tag;
         if (tag === "latest" || !(TAG.test(tag) || DIGEST.test(tag))) {
-            bad(`${key}.tag`, tag === "latest" ? "may not be latest: updates must be deliberate" : `'${clip(tag)}' is not an image tag or sha256 digest`, `pin a version, e.g. ${s.image.tag}`);
+            bad(`${key}.tag`, tag === "latest" ? "may not be latest: updates must be deliberate" : `'${show(tag)}' is not an image tag or sha256 digest`, `pin a version, e.g. ${s.image.tag}`);
             ok = false;
         }
         const memoryMb = int(ov.memoryMb, s.memoryMb);
@@ -269,6 +319,17 @@ function validateServices(value: unknown, bad: Bad): Record<ServiceName, Resolve
         };
     }
     if (!ok) return undefined;
+    // A companion (exporter) follows the services it serves unless the stack sets it explicitly.
+    for (const s of CATALOG) {
+        const off = (s.companionOf ?? []).filter((p) => !result[p].enabled);
+        if (!result[s.name].enabled || off.length === 0) continue;
+        if (obj(o[s.name])?.enabled === undefined) {
+            result[s.name].enabled = false;
+        } else {
+            bad(`services.${s.name}.enabled`, `is true but ${s.name} only works with ${off.join(", ")}`, `enable ${off.join(", ")}, or remove services.${s.name}.enabled`);
+            ok = false;
+        }
+    }
     for (const s of CATALOG) {
         if (!result[s.name].enabled) continue;
         for (const dep of s.requires ?? []) {
@@ -281,53 +342,6 @@ function validateServices(value: unknown, bad: Bad): Record<ServiceName, Resolve
     return ok ? result : undefined;
 }
 
-function unknownFields(o: Record<string, unknown>, known: string[], key: string, bad: Bad): void {
-    for (const f of Object.keys(o)) {
-        if (!known.includes(f)) bad(`${key}.${f}`, "is not a known field", `remove it; known fields: ${known.join(", ")}`);
-    }
-}
-
-function str(v: unknown): string | undefined {
-    return typeof v === "string" ? v : undefined;
-}
-function obj(v: unknown): Record<string, unknown> | undefined {
-    if (typeof v === "string") {
-        try {
-            v = JSON.parse(v);
-        } catch {
-            return undefined;
-        }
-    }
-    return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-}
-function num(v: unknown): number | undefined {
-    const n = typeof v === "number" ? v : typeof v === "string" && /^-?\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : NaN;
-    return Number.isFinite(n) ? n : undefined;
-}
-function int(v: unknown, dflt: number): number | undefined {
-    if (v === undefined) return dflt;
-    const n = num(v);
-    return n !== undefined && Number.isInteger(n) ? n : undefined;
-}
-function bool(v: unknown, dflt: boolean): boolean | undefined {
-    if (v === undefined) return dflt;
-    if (v === true || v === "true") return true;
-    if (v === false || v === "false") return false;
-    return undefined;
-}
-/** Renders any user value for an error message without throwing (null-prototype objects, symbols...). */
-function show(v: unknown): string {
-    let s: string;
-    try {
-        s = typeof v === "string" ? v : JSON.stringify(v) ?? typeof v;
-    } catch {
-        s = typeof v;
-    }
-    return clip(s);
-}
-function clip(s: string): string {
-    return s.length > 60 ? `${s.slice(0, 57)}...` : s;
-}
 function within(parent: string, child: string): boolean {
     return child === parent || child.startsWith(parent + "/");
 }

@@ -46,6 +46,7 @@ export function reveal(v: unknown): unknown {
 }
 
 const hash = (s: string) => crypto.createHash("sha256").update(s).digest("hex");
+const pem = (kind: string, name: string) => `-----BEGIN ${kind}-----\n${Buffer.from(hash(kind + name)).toString("base64")}\n-----END ${kind}-----\n`;
 
 /** What the providers would report back for a resource, derived only from its inputs so that runs are repeatable. */
 function mockState(type: string, name: string, inputs: Record<string, unknown>, generated: string[]): Record<string, unknown> {
@@ -62,6 +63,14 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>, 
         case "docker:index/network:Network":
         case "docker:index/container:Container":
             return { ...inputs };
+        // Placeholder PEMs, stable per resource: the plan shows where keys and certificates flow, not real ones.
+        case "tls:index/privateKey:PrivateKey":
+            return { ...inputs, privateKeyPem: pem("PRIVATE KEY", name), publicKeyPem: pem("PUBLIC KEY", name), publicKeyOpenssh: `ecdsa-sha2-nistp256 ${hash(name)}` };
+        case "tls:index/selfSignedCert:SelfSignedCert":
+        case "tls:index/locallySignedCert:LocallySignedCert":
+            return { ...inputs, certPem: pem("CERTIFICATE", name), validityStartTime: "2026-01-01T00:00:00Z", validityEndTime: "2036-01-01T00:00:00Z" };
+        case "tls:index/certRequest:CertRequest":
+            return { ...inputs, certRequestPem: pem("CERTIFICATE REQUEST", name) };
         case "command:local:Command":
         case "command:remote:Command":
             return { ...inputs, stdout: "", stderr: "" };

@@ -81,7 +81,18 @@ async function main(): Promise<void> {
     }
 }
 
-main().catch((err: unknown) => {
+// Node exits quietly (status 0) once nothing is left to wait for, even if the program never finished: a value it
+// awaits that can never resolve (say, a mocked resource missing an output). Never let that pass for a plan.
+let finished = false;
+process.on("beforeExit", () => {
+    if (!finished) {
+        console.error("The plan never finished: the program waits on a value that can never resolve. Rerun with PULUMI_DEBUG_PROMISE_LEAKS=true to see which.");
+        process.exit(1);
+    }
+});
+
+main().then(() => (finished = true)).catch((err: unknown) => {
+    finished = true;
     if (err instanceof ConfigError) console.error(err.message);
     else console.error(err instanceof Error ? err.stack ?? err.message : err);
     process.exit(1);

@@ -27,6 +27,17 @@ describe.each([
         expect(p.container("qbittorrent")!.ports.map((x: { internal: number }) => x.internal)).not.toContain(8080);
     });
 
+    it("trusts identity headers only from the reverse proxy's fixed address, and reaches Plex at the pinned gateway", async () => {
+        const p = await plan(stack);
+        const proxyNet = p.container("nginx-proxy-manager")!.networksAdvanced.find((n: { name: string }) => n.name === "monsterr-proxy");
+        expect(proxyNet.ipv4Address).toBe("172.30.10.2");
+        expect(p.container("grafana")!.envs).toContain("GF_AUTH_PROXY_WHITELIST=172.30.10.2");
+        const net = p.byType("docker:index/network:Network").map((r) => r.inputs).find((n) => n.name === "monsterr-proxy")!;
+        expect(net.ipamConfigs).toEqual([{ subnet: "172.30.10.0/24", gateway: "172.30.10.1" }]);
+        const plexHost = p.resources.find((r) => r.name.includes("plex") && JSON.stringify(r.inputs).includes("forwardHost"));
+        expect(JSON.stringify(plexHost?.inputs)).toContain('"forwardHost":"172.30.10.1"');
+    });
+
     it("puts only allow-listed containers on the host network", async () => {
         const p = await plan(stack);
         const onHost = p.containers().filter((c) => c.networkMode === "host").map((c) => c.name);

@@ -52,7 +52,7 @@ describe("catalog", () => {
     });
 
     it("only uses placeholders the Service component knows", () => {
-        const vars = { PUID: "1", PGID: "1", TZ: "UTC", DOMAIN: "d", TORRENT_PORT: "1", RETENTION_TIME: "1d", RETENTION_SIZE: "1GB" };
+        const vars = { PUID: "1", PGID: "1", TZ: "UTC", DOMAIN: "d", TORRENT_PORT: "1", RETENTION_TIME: "1d", RETENTION_SIZE: "1GB", PROXY_ADDRESS: "172.30.10.2", ADMIN_EMAIL: "a@b.c" };
         for (const s of CATALOG) {
             for (const v of [...Object.values(s.env ?? {}), ...(s.command ?? [])]) expect(() => expand(v, vars, s.name)).not.toThrow();
         }

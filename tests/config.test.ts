@@ -1,18 +1,7 @@
 import { ConfigError } from "../config/errors";
 import { validateConfig } from "../config/validate";
+import { issuesOf, minimal } from "./support/config";
 import { plan } from "./support/plan";
-
-const minimal = { domain: "media.example.com", adminEmail: "me@example.com" };
-
-function issuesOf(raw: Record<string, unknown>, secrets = {}): { key: string; problem: string; fix: string }[] {
-    try {
-        validateConfig(raw, secrets);
-    } catch (e) {
-        expect(e).toBeInstanceOf(ConfigError);
-        return [...(e as ConfigError).issues];
-    }
-    throw new Error("expected a ConfigError");
-}
 
 describe("config validation", () => {
     it("fills every default from two required keys", () => {
@@ -67,6 +56,9 @@ describe("config validation", () => {
         ["non-boolean enabled", { ...minimal, services: { plex: { enabled: "yes" } } }, "monsterr:services.plex.enabled", /false/],
         ["dependency disabled", { ...minimal, services: { prowlarr: { enabled: false } } }, "monsterr:services.prowlarr.enabled", /enable prowlarr, or disable/],
         ["dns challenge without credentials", { ...minimal, tls: { mode: "letsencrypt", challenge: "dns", dnsProvider: "cloudflare" } }, "monsterr:dnsCredentials", /--secret/],
+        ["public subnet", { ...minimal, networks: { proxySubnet: "8.8.8.0/24" } }, "monsterr:networks.proxySubnet", /private range/],
+        ["subnet with host bits", { ...minimal, networks: { backendSubnet: "10.1.2.3/24" } }, "monsterr:networks.backendSubnet", /private range/],
+        ["overlapping subnets", { ...minimal, networks: { proxySubnet: "10.20.0.0/16", backendSubnet: "10.20.5.0/24" } }, "monsterr:networks", /separate ranges/],
         ["bad retention", { ...minimal, monitoring: { retentionTime: "forever" } }, "monsterr:monitoring.retentionTime", /30d/],
     ];
     it.each(cases)("%s: names the key and the fix", (_, raw, key, fix) => {

@@ -1,4 +1,4 @@
-import { plan, redact } from "./support/plan";
+import { freshPlan, plan, redact } from "./support/plan";
 
 /**
  * A second `pulumi up` with no config change must change nothing: the program has to produce byte-identical
@@ -6,8 +6,8 @@ import { plan, redact } from "./support/plan";
  */
 describe("stability", () => {
     it.each(["dev", "prod"] as const)("two evaluations of the %s stack give identical resources and inputs", async (stack) => {
-        const first = await plan(stack);
-        const second = await plan(stack);
+        const first = await freshPlan(stack);
+        const second = await freshPlan(stack);
         const shape = (p: typeof first) => p.resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent, inputs: redact(r.inputs) }));
         expect(shape(second)).toEqual(shape(first));
         expect([...second.files.entries()]).toEqual([...first.files.entries()]);

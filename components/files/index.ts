@@ -1,4 +1,10 @@
 import { ServiceName } from "../../config/catalog";
+import { autheliaFiles } from "./authelia";
+import { alertmanagerFiles } from "./alertmanager";
+import { blackboxFiles } from "./blackbox";
+import { fail2banFiles } from "./fail2ban";
+import { grafanaFiles } from "./grafana";
+import { prometheusFiles } from "./prometheus";
 import { redisFiles } from "./redis";
 import { FileBuilder } from "./types";
 
@@ -7,4 +13,10 @@ export * from "./types";
 /** The generated files of each service that has any; every other service only gets its folders and secrets. */
 export const FILE_BUILDERS: Partial<Record<ServiceName, FileBuilder>> = {
     redis: redisFiles,
+    authelia: autheliaFiles,
+    prometheus: prometheusFiles,
+    alertmanager: alertmanagerFiles,
+    "blackbox-exporter": blackboxFiles,
+    grafana: grafanaFiles,
+    fail2ban: fail2banFiles,
 };

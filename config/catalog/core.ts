@@ -17,10 +17,13 @@ export const CORE: ServiceSpec[] = [
             { source: { kind: "config", sub: "data" }, target: "/data" },
             { source: { kind: "config", sub: "letsencrypt" }, target: "/etc/letsencrypt" },
         ],
-        env: { DISABLE_IPV6: "true" },
+        // The first admin (NPM >= 2.13) on an empty database; `__FILE` keeps the password out of the container's env.
+        env: { DISABLE_IPV6: "true", INITIAL_ADMIN_EMAIL: "${ADMIN_EMAIL}" },
+        secrets: [{ secret: "npm-admin-password", env: "INITIAL_ADMIN_PASSWORD__FILE" }],
         healthcheck: { test: ["CMD", "/usr/bin/check-health"], interval: "30s", timeout: "10s", retries: 3, startPeriod: "1m0s" },
         memoryMb: 512,
         route: { subdomain: "proxy", auth: "two_factor", group: "admins" },
+        fixedProxyAddress: true,
         enabledByDefault: true,
         requires: ["authelia"],
     },
@@ -91,5 +94,6 @@ export const CORE: ServiceSpec[] = [
         healthcheck: "image",
         memoryMb: 128,
         enabledByDefault: true,
+        startAfter: ["nginx-proxy-manager", "authelia"],
     },
 ];

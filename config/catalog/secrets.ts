@@ -30,4 +30,5 @@ export const SECRETS: Record<SecretId, SecretSpec> = {
     "grafana-admin-password": { service: "grafana", length: 32, purpose: "Grafana break-glass admin password" },
     "portainer-admin-password": { service: "portainer", length: 32, purpose: "Portainer first admin" },
     "plex-claim": { service: "plex", length: 0, userSecret: "plexClaim", purpose: "Plex claim token (first start only), from monsterr:plexClaim" },
+    "authelia-password-salt": { service: "authelia", length: 22, purpose: "Salt of the Authelia admin's argon2id hash: stable, so users_database.yml only changes with the password" },
 };

@@ -96,8 +96,14 @@ export interface ServiceSpec {
     metrics?: MetricsSpec;
     /** Deployed unless the stack turns it off. */
     enabledByDefault: boolean;
+    /** Takes the proxy network's fixed proxy address (the reverse proxy, which other apps trust for identity headers). */
+    fixedProxyAddress?: boolean;
+    /** Containers of this group to start first (Fail2Ban needs the logs of the proxy and Authelia to exist). */
+    startAfter?: ServiceName[];
     /** Services this one cannot work without (enabled automatically? no: validated). */
     requires?: ServiceName[];
+    /** Enabled automatically only while all of these are (exporters): disabling sonarr also drops exportarr-sonarr. */
+    companionOf?: ServiceName[];
 }
 
 export const SERVICE_NAMES = [
@@ -123,6 +129,16 @@ export const SERVICE_NAMES = [
     "organizr",
     "overseerr",
     "watchlist",
+    "alertmanager",
+    "node-exporter",
+    "cadvisor",
+    "blackbox-exporter",
+    "exportarr-sonarr",
+    "exportarr-radarr",
+    "exportarr-lidarr",
+    "exportarr-prowlarr",
+    "exportarr-readarr",
+    "qbittorrent-exporter",
 ] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
@@ -143,6 +159,7 @@ export const SECRET_IDS = [
     "nzbget-password",
     "grafana-admin-password",
     "portainer-admin-password",
+    "authelia-password-salt",
     "plex-claim",
 ] as const;
 export type SecretId = (typeof SECRET_IDS)[number];

@@ -30,8 +30,28 @@ export interface Plan extends OfflineRun {
     files: Map<string, string>;
 }
 
-/** Runs the real program offline for a stack, optionally with config overrides. */
-export async function plan(stack: "dev" | "prod", overrides: Record<string, unknown> = {}, secrets: Record<string, string> = {}): Promise<Plan> {
+const cache = new Map<string, Promise<Plan>>();
+
+/**
+ * The plan of a stack with overrides, evaluated once per test worker: evaluations are deterministic (the stability
+ * test proves it with `freshPlan`), and tests only read plans.
+ */
+export function plan(stack: "dev" | "prod", overrides: Record<string, unknown> = {}, secrets: Record<string, string> = {}): Promise<Plan> {
+    const key = JSON.stringify([stack, overrides, secrets]);
+    let p = cache.get(key);
+    if (!p) {
+        // A rejected plan (a ConfigError under test) is not kept: each caller sees its own rejection.
+        p = freshPlan(stack, overrides, secrets).catch((e: unknown) => {
+            cache.delete(key);
+            throw e;
+        });
+        cache.set(key, p);
+    }
+    return p;
+}
+
+/** Runs the real program offline for a stack, optionally with config overrides: a new evaluation every call. */
+export async function freshPlan(stack: "dev" | "prod", overrides: Record<string, unknown> = {}, secrets: Record<string, string> = {}): Promise<Plan> {
     const run = await runOffline(stackConfig(stack, overrides, secrets), stack);
     const byType = (type: string) => run.resources.filter((r) => r.type === type);
     const containers = () => byType("docker:index/container:Container").map((r) => reveal(r.inputs) as Record<string, any>);

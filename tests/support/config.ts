@@ -1,0 +1,17 @@
+import { ConfigError, ConfigIssue } from "../../config/errors";
+import { validateConfig } from "../../config/validate";
+import { SecretPresence } from "../../config/types";
+
+/** The smallest valid stack: everything else has a default. */
+export const minimal = { domain: "media.example.com", adminEmail: "me@example.com" };
+
+/** The issues a raw config produces; fails the test when it is valid. */
+export function issuesOf(raw: Record<string, unknown>, secrets: SecretPresence = {}): ConfigIssue[] {
+    try {
+        validateConfig(raw, secrets);
+    } catch (e) {
+        expect(e).toBeInstanceOf(ConfigError);
+        return [...(e as ConfigError).issues];
+    }
+    throw new Error("expected a ConfigError");
+}
