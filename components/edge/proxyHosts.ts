@@ -35,11 +35,6 @@ export function npmAccess(target: HostTarget, email: string, password: pulumi.In
     );
 }
 
-/**
- * The proxy network's gateway is the host as seen from NPM: where host-network services (Plex) are reached.
- * The Docker provider reads it back once the network exists; before that (offline plan) Docker's default bridge
- * address stands in, which is also an address of the host.
- */
 /** Authelia on the Docker network, as the forward-auth subrequest reaches it. */
 export const AUTHELIA_URL = `http://authelia:${spec("authelia").port}`;
 
