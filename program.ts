@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { QBITTORRENT_USER } from "./components/files/qbittorrent";
 import { MediaServer } from "./components/mediaServer";
 import { SecretId } from "./config/catalog";
 import { loadConfig } from "./config/load";
@@ -21,7 +22,7 @@ export function program() {
             nginxProxyManager: credential(config.adminEmail, "npm-admin-password"),
             grafana: credential("admin", "grafana-admin-password"),
             portainer: credential("admin", "portainer-admin-password"),
-            qbittorrent: credential("monsterr", "qbittorrent-password"),
+            qbittorrent: credential(QBITTORRENT_USER, "qbittorrent-password"),
             nzbget: credential("monsterr", "nzbget-password"),
         }),
         /** The dev stack's local CA: import it into the browser to trust https://*.<domain>. */

@@ -37,7 +37,7 @@ export abstract class ServiceGroup extends pulumi.ComponentResource {
                     provider: args.host.provider,
                     networks: args.networks,
                     secrets: args.secrets,
-                    files: build ? build({ config, secrets: args.secrets, enabled }) : [],
+                    files: build ? build({ config, secrets: args.secrets, enabled, proxyAddress: args.networks.proxyAddress }) : [],
                     dependsOn: [args.host.directories, ...(spec.startAfter ?? []).flatMap((n) => this.services[n]?.container ?? [])],
                 },
                 { parent: this },

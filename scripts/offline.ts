@@ -53,8 +53,10 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>, 
     const plain = reveal(inputs) as Record<string, unknown>;
     switch (type) {
         case "random:index/randomPassword:RandomPassword": {
+            // The length asked for (apps and hashes may depend on it); `mocksecret` + a hash keeps every value unique.
             const length = Number(plain.length ?? 32);
-            const value = `mocksecret${hash(name)}`.slice(0, Math.max(length, 26));
+            if (length < 16) throw new Error(`${name}: a secret shorter than 16 characters cannot be audited for leaks`);
+            const value = `mocksecret${hash(name)}`.slice(0, length);
             generated.push(value);
             return { ...inputs, result: value, bcryptHash: `$2a$10$${hash(value).slice(0, 53)}` };
         }

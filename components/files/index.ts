@@ -5,6 +5,7 @@ import { blackboxFiles } from "./blackbox";
 import { fail2banFiles } from "./fail2ban";
 import { grafanaFiles } from "./grafana";
 import { prometheusFiles } from "./prometheus";
+import { qbittorrentFiles } from "./qbittorrent";
 import { redisFiles } from "./redis";
 import { FileBuilder } from "./types";
 
@@ -19,4 +20,5 @@ export const FILE_BUILDERS: Partial<Record<ServiceName, FileBuilder>> = {
     "blackbox-exporter": blackboxFiles,
     grafana: grafanaFiles,
     fail2ban: fail2banFiles,
+    qbittorrent: qbittorrentFiles,
 };

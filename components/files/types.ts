@@ -7,6 +7,8 @@ export interface FileContext {
     config: StackConfig;
     secrets: Secrets;
     enabled: ServiceName[];
+    /** The reverse proxy's fixed address on the proxy network. */
+    proxyAddress: string;
 }
 
 /** Builds the files one service reads from its config folder. */

@@ -29,6 +29,7 @@ export const SECRETS: Record<SecretId, SecretSpec> = {
     "nzbget-password": { service: "nzbget", length: 32, purpose: "NZBGet control password" },
     "grafana-admin-password": { service: "grafana", length: 32, purpose: "Grafana break-glass admin password" },
     "portainer-admin-password": { service: "portainer", length: 32, purpose: "Portainer first admin" },
+    "qbittorrent-password-salt": { service: "qbittorrent", length: 16, purpose: "Salt of qBittorrent's PBKDF2 password hash (16 bytes): stable, so qBittorrent.conf only changes with the password" },
     "plex-claim": { service: "plex", length: 0, userSecret: "plexClaim", purpose: "Plex claim token (first start only), from monsterr:plexClaim" },
     "authelia-password-salt": { service: "authelia", length: 22, purpose: "Salt of the Authelia admin's argon2id hash: stable, so users_database.yml only changes with the password" },
 };

@@ -160,6 +160,7 @@ export const SECRET_IDS = [
     "grafana-admin-password",
     "portainer-admin-password",
     "authelia-password-salt",
+    "qbittorrent-password-salt",
     "plex-claim",
 ] as const;
 export type SecretId = (typeof SECRET_IDS)[number];
