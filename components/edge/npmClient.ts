@@ -25,9 +25,14 @@ export interface NpmSession {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Logs in as the first admin. Retries while the API is unreachable: on a first `pulumi up` the proxy container
- * has just been created and NPM needs a while to migrate its database and create the admin.
+ * NPM is still starting: its container is not answering yet, or its nginx already is (port 81) but answers 502
+ * because the API behind it only listens once migrations and the first admin are done.
  */
+function stillStarting(e: unknown): boolean {
+    return isUnreachable(e) || [502, 503, 504].includes(statusOf(e) ?? 0);
+}
+
+/** Logs in as the first admin; on a first `pulumi up` the proxy container has only just been created, so it waits. */
 export async function login(access: NpmAccess, waitMs = 180000): Promise<NpmSession> {
     const started = Date.now();
     for (let attempt = 0; ; attempt++) {
@@ -38,7 +43,7 @@ export async function login(access: NpmAccess, waitMs = 180000): Promise<NpmSess
             if (!body.token) throw new Error("NPM asks for a second factor on the admin login: Monsterr's admin account must not use NPM 2FA (Authelia guards the UI)");
             return { access, token: body.token };
         } catch (e) {
-            if (!isUnreachable(e) || Date.now() - started > waitMs) throw e;
+            if (!stillStarting(e) || Date.now() - started > waitMs) throw e;
             await sleep(Math.min(1000 * 2 ** attempt, 10000));
         }
     }

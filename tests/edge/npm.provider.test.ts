@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ProxyHostSpec } from "../../components/edge/npmApi";
 import { CertificateProps, ProxyHostProps, ProxyHostState, certificateProvider, proxyHostProvider } from "../../components/edge/npmProvider";
+import { login } from "../../components/edge/npmClient";
 import { FakeNpm, startFakeNpm } from "../support/fakeNpm";
 
 const SPEC: ProxyHostSpec = {
@@ -104,5 +105,26 @@ describe("NPM dynamic providers against a schema-validating fake API", () => {
         const created = await shipped.create(props);
         expect(npm.hosts.get(Number(created.id))).toMatchObject({ forward_host: "sonarr" });
         expect(serialized.text).not.toContain(npm.password);
+    });
+});
+
+describe("the NPM login on a first `pulumi up`", () => {
+    it("waits while nginx answers 502 because NPM's API is still starting, and gives up after its wait", async () => {
+        const npm = await startFakeNpm({ startingRequests: 2 });
+        try {
+            const access = { connection: { kind: "http" as const, url: npm.url }, email: npm.email, password: npm.password };
+            const session = await login(access, 10000);
+            expect(session.token).toBeTruthy();
+            expect(npm.requests.filter((r) => r.path === "/api/tokens")).toHaveLength(1); // the two 502s never reached the API
+        } finally {
+            await npm.close();
+        }
+        const stuck = await startFakeNpm({ startingRequests: 1000 });
+        try {
+            const access = { connection: { kind: "http" as const, url: stuck.url }, email: stuck.email, password: stuck.password };
+            await expect(login(access, 1500)).rejects.toThrow(/502/);
+        } finally {
+            await stuck.close();
+        }
     });
 });

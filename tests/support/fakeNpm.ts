@@ -93,7 +93,8 @@ function parseMultipart(body: Buffer, contentType: string): Record<string, strin
     return fields;
 }
 
-export async function startFakeNpm(opts: { email?: string; password?: string } = {}): Promise<FakeNpm> {
+/** `startingRequests`: how many requests get nginx's 502 first, as while NPM's API is still starting behind it. */
+export async function startFakeNpm(opts: { email?: string; password?: string; startingRequests?: number } = {}): Promise<FakeNpm> {
     const email = opts.email ?? "admin@example.com";
     const password = opts.password ?? "correct-horse-battery-staple";
     const tokens = new Set<string>();
@@ -114,7 +115,14 @@ export async function startFakeNpm(opts: { email?: string; password?: string } =
         return o;
     };
 
+    let starting = opts.startingRequests ?? 0;
     const handle = (req: http.IncomingMessage, raw: Buffer, res: http.ServerResponse) => {
+        if (starting > 0) {
+            starting--;
+            res.writeHead(502, { "Content-Type": "text/html" });
+            res.end("<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>openresty</center></body></html>\n");
+            return;
+        }
         const url = new URL(req.url ?? "/", "http://fake");
         const method = req.method ?? "GET";
         const isJson = (req.headers["content-type"] ?? "").startsWith("application/json");
