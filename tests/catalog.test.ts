@@ -82,6 +82,14 @@ describe.each(["dev", "prod"] as const)("the %s plan", (stack) => {
         expect([...images.values()].join(" ")).not.toMatch(/:latest\b/);
     });
 
+    it("sets each environment variable once per container (the Service adds TZ and linuxserver's PUID/PGID/UMASK)", async () => {
+        const p = await plan(stack);
+        for (const c of p.containers()) {
+            const keys = (c.envs ?? []).map((e: string) => e.split("=")[0]);
+            expect({ container: c.name, duplicates: keys.filter((k: string, i: number) => keys.indexOf(k) !== i) }).toEqual({ container: c.name, duplicates: [] });
+        }
+    });
+
     it("gives containers with a catalog healthcheck that healthcheck", async () => {
         const p = await plan(stack);
         for (const s of CATALOG.filter((s) => typeof s.healthcheck === "object")) {

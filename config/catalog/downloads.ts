@@ -1,4 +1,4 @@
-import { ARR_API_BYPASS, CONFIG_VOLUME, curlHealth } from "./shared";
+import { ARR_API_BYPASS, CONFIG_VOLUME, curlAuthRequiredHealth, curlHealth } from "./shared";
 import { ServiceSpec } from "./types";
 
 export const DOWNLOADS: ServiceSpec[] = [
@@ -32,7 +32,8 @@ export const DOWNLOADS: ServiceSpec[] = [
         volumes: [CONFIG_VOLUME, { source: { kind: "data", sub: "usenet" }, target: "/data/usenet" }],
         env: { NZBGET_USER: "monsterr" },
         secrets: [{ secret: "nzbget-password", env: "FILE__NZBGET_PASS" }],
-        healthcheck: curlHealth("http://localhost:6789/"),
+        // With a control password NZBGet asks every request for HTTP basic auth.
+        healthcheck: curlAuthRequiredHealth("http://localhost:6789/"),
         memoryMb: 512,
         route: { subdomain: "nzbget", auth: "two_factor", group: "admins" },
         enabledByDefault: true,

@@ -42,7 +42,7 @@ export const UI: ServiceSpec[] = [
         flavor: "plain",
         networks: ["proxy", "backend"],
         volumes: [{ source: { kind: "config" }, target: "/app/data" }],
-        env: { TZ: "${TZ}", baseUrl: "https://watchlist.${DOMAIN}", port: "3003" },
+        env: { baseUrl: "https://watchlist.${DOMAIN}", port: "3003" },
         healthcheck: curlHealth("http://localhost:3003/", "1m0s"),
         memoryMb: 512,
         route: { subdomain: "watchlist", auth: "two_factor", group: "admins" },
