@@ -9,6 +9,8 @@ export interface HostCommandArgs {
     /** Runs on delete with the inputs stored in state. Omit for commands whose effect must outlive the stack (data). */
     delete?: pulumi.Input<string>;
     stdin?: pulumi.Input<string>;
+    /** Values whose change re-runs `create` (a replacement), although the script text is the same. */
+    triggers?: pulumi.Input<unknown>[];
 }
 
 /**
@@ -21,6 +23,7 @@ export function hostCommand(name: string, args: HostCommandArgs, host: HostTarge
         create: wrap(args.create),
         ...(args.delete !== undefined ? { delete: wrap(args.delete) } : {}),
         ...(args.stdin !== undefined ? { stdin: args.stdin } : {}),
+        ...(args.triggers !== undefined ? { triggers: args.triggers } : {}),
         logging: "stderr" as const,
         addPreviousOutputInEnv: false,
     };

@@ -47,6 +47,8 @@ export const SECRETS_MOUNT = "/run/secrets";
  */
 export class Service extends pulumi.ComponentResource {
     readonly container: docker.Container;
+    /** The container's name on the host (`docker restart <name>`). */
+    readonly containerName: string;
     readonly files: HostFile[];
     /** `http://<name>:<port>` on the Docker networks. */
     readonly internalUrl: string;
@@ -56,6 +58,7 @@ export class Service extends pulumi.ComponentResource {
         const { spec, settings, context: ctx } = args;
         const child = { parent: this };
         const configDir = `${ctx.storage.configRoot}/${spec.name}`;
+        this.containerName = spec.name;
 
         this.files = (args.files ?? []).map(
             (f, i) =>

@@ -27,6 +27,14 @@ describe("the prod plan's edge: proxy hosts and certificates", () => {
         expect(npm.envs).toEqual(expect.arrayContaining(["INITIAL_ADMIN_EMAIL=admin@example.com", "INITIAL_ADMIN_PASSWORD__FILE=/run/secrets/npm-admin-password"]));
     });
 
+    it.each(["dev", "prod"] as const)("%s: restarts fail2ban whenever the proxy hosts change, so its log glob picks up each new host's access log", async (stack) => {
+        const p = await plan(stack);
+        const rescan = p.resources.filter((r) => r.name === "monsterr-core-fail2ban-log-rescan");
+        expect(rescan).toHaveLength(1);
+        expect([...(rescan[0].inputs.triggers as string[])].sort()).toEqual(p.byType(HOST).map((r) => `${r.name}-id`).sort());
+        expect(String(rescan[0].inputs.create)).toContain(stack === "dev" ? "docker -H 'unix:///var/run/docker.sock' restart 'fail2ban'" : "docker restart '\\''fail2ban'\\''");
+    });
+
     it("sends NPM request bodies its v2.15.1 schemas accept, for every planned host and certificate", async () => {
         const p = await plan("prod");
         for (const r of p.byType(HOST)) {
