@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { freePort, requireBinary } from "./support/binaries";
 import { plan } from "./support/plan";
+import { spec } from "../config/catalog";
 
 describe("generated redis.conf, loaded by the real redis-server", () => {
     const server = requireBinary("redis-server", "redis-server");
@@ -39,6 +40,15 @@ describe("generated redis.conf, loaded by the real redis-server", () => {
         expect(redis("-a", password, "ping")).toBe("PONG");
         expect(redis("ping")).toMatch(/NOAUTH/);
         expect(redis("-a", "wrong-password", "ping")).toMatch(/NOAUTH/);
+        // The container's healthcheck, pointed at this server: it authenticates from the secret file, not argv.
+        const check = (spec("redis").healthcheck as { test: string[] }).test[1];
+        expect(check).not.toMatch(/ -a /);
+        const secretFile = path.join(dir, "redis-password");
+        fs.writeFileSync(secretFile, password);
+        const probe = check.replace("/run/secrets/redis-password", secretFile).replace("redis-cli ping", `${cli} -p ${port} ping`);
+        expect(execFileSync("sh", ["-c", `${probe} && echo healthy`], { encoding: "utf8" }).trim()).toBe("healthy");
+        fs.writeFileSync(secretFile, "wrong-password");
+        expect(() => execFileSync("sh", ["-c", probe], { stdio: "pipe" })).toThrow();
         expect(redis("-a", password, "flushall")).toMatch(/unknown command/i);
         expect(redis("-a", password, "config", "get", "requirepass")).toMatch(/unknown command/i);
     });

@@ -22,7 +22,8 @@ export const CORE: ServiceSpec[] = [
         secrets: [{ secret: "npm-admin-password", env: "INITIAL_ADMIN_PASSWORD__FILE" }],
         healthcheck: { test: ["CMD", "/usr/bin/check-health"], interval: "30s", timeout: "10s", retries: 3, startPeriod: "1m0s" },
         memoryMb: 512,
-        route: { subdomain: "proxy", auth: "two_factor", group: "admins" },
+        // No route: its admin UI (81) is never public, not even behind Authelia. Monsterr drives its API from inside
+        // the container; a person reaches the UI through an SSH tunnel to the fixed address (see README).
         fixedProxyAddress: true,
         enabledByDefault: true,
         requires: ["authelia"],
@@ -65,7 +66,8 @@ export const CORE: ServiceSpec[] = [
         command: ["redis-server", "/usr/local/etc/redis/redis.conf"],
         secrets: [{ secret: "redis-password" }],
         healthcheck: {
-            test: ["CMD-SHELL", 'redis-cli --no-auth-warning -a "$(cat /run/secrets/redis-password)" ping | grep -q PONG'],
+            // REDISCLI_AUTH, not -a: the password stays out of the process list.
+            test: ["CMD-SHELL", 'REDISCLI_AUTH="$(cat /run/secrets/redis-password)" redis-cli ping | grep -q PONG'],
             interval: "30s",
             timeout: "5s",
             retries: 3,

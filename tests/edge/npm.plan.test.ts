@@ -23,6 +23,8 @@ describe("the prod plan's edge: proxy hosts and certificates", () => {
             expect(isSecret(h.access)).toBe(true);
         }
         for (const c of p.containers()) for (const port of c.ports ?? []) expect(port.internal).not.toBe(81);
+        // Not routed either, not even behind Authelia: an SSH tunnel to the proxy's fixed address is the only way in.
+        expect(hosts.filter((h) => h.forwardPort === 81 || h.forwardHost === "nginx-proxy-manager")).toEqual([]);
         const npm = p.container("nginx-proxy-manager")!;
         expect(npm.envs).toEqual(expect.arrayContaining(["INITIAL_ADMIN_EMAIL=admin@example.com", "INITIAL_ADMIN_PASSWORD__FILE=/run/secrets/npm-admin-password"]));
     });
