@@ -88,7 +88,7 @@ describe("the Authelia forward-auth snippets under Debian's nginx", () => {
         const guarded = hosts.filter((h) => h.advancedConfig.includes(`auth_request ${AUTHZ_LOCATION};`)).map((h) => h.domainNames[0].split(".")[0]);
         expect(guarded).not.toContain("auth");
         expect(guarded).not.toContain("plex");
-        expect(guarded).toEqual(expect.arrayContaining(["sonarr", "radarr", "proxy", "portainer", "grafana", "qbittorrent"]));
+        expect(guarded).toEqual(expect.arrayContaining(["sonarr", "radarr", "portainer", "grafana", "qbittorrent"]));
     });
 
     it("rejects a broken snippet (the check can fail)", () => {
