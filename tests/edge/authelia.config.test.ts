@@ -6,12 +6,12 @@ import addFormats from "ajv-formats";
 import { argon2Verify } from "hash-wasm";
 import { CATALOG } from "../../config/catalog";
 import { Plan, plan } from "../support/plan";
+import { upstreamSchemas } from "../support/upstreamSchemas";
 
-const SCHEMAS = path.resolve(__dirname, "../../../shared/schemas/authelia-v4.39");
+const SCHEMAS = upstreamSchemas("authelia-v4.39");
 
 function validator(file: string) {
     const full = path.join(SCHEMAS, file);
-    if (!fs.existsSync(full)) throw new Error(`Authelia schema not found at ${full}: the shared folder must sit next to the repository (../shared)`);
     const ajv = new Ajv2020({ unicodeRegExp: false, strict: false, allErrors: true });
     addFormats(ajv);
     const validate = ajv.compile(JSON.parse(fs.readFileSync(full, "utf8")));

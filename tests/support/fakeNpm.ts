@@ -10,8 +10,9 @@ import * as path from "path";
 import { pathToFileURL } from "url";
 import Ajv2020, { ValidateFunction } from "ajv/dist/2020";
 import addFormats from "ajv-formats";
+import { upstreamSchemas } from "./upstreamSchemas";
 
-export const NPM_SCHEMAS = path.resolve(__dirname, "../../../shared/schemas/nginx-proxy-manager-v2.15.1");
+export const NPM_SCHEMAS = upstreamSchemas("nginx-proxy-manager-v2.15.1");
 
 function schemaFiles(dir: string): string[] {
     return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? schemaFiles(path.join(dir, e.name)) : e.name.endsWith(".json") && e.name !== "swagger.json" ? [path.join(dir, e.name)] : []));
@@ -21,7 +22,6 @@ let ajv: Ajv2020 | undefined;
 /** NPM's schema files, each registered under its file URL so their relative `$ref`s resolve. */
 function npmAjv(): Ajv2020 {
     if (ajv) return ajv;
-    if (!fs.existsSync(NPM_SCHEMAS)) throw new Error(`NPM schemas not found at ${NPM_SCHEMAS}: the shared folder must sit next to the repository (../shared)`);
     ajv = new Ajv2020({ unicodeRegExp: false, strict: false, allErrors: true });
     addFormats(ajv);
     for (const file of schemaFiles(NPM_SCHEMAS)) {
