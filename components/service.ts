@@ -1,7 +1,7 @@
 import * as crypto from "crypto";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { ServiceSpec, VolumeSource } from "../config/catalog";
+import { ServiceSpec, VolumeSource, resolvePort } from "../config/catalog";
 import { ResolvedService, StackConfig } from "../config/types";
 import { HostFile } from "./hostFile";
 import { HostTarget } from "./hostTarget";
@@ -122,8 +122,8 @@ export class Service extends pulumi.ComponentResource {
                       }
                     : {}),
                 ports: (spec.publish ?? []).map((p) => ({
-                    internal: portOf(p.internal ?? p.external, ctx),
-                    external: portOf(p.external, ctx),
+                    internal: resolvePort(p.internal ?? p.external, ctx.torrentPort),
+                    external: resolvePort(p.external, ctx.torrentPort),
                     protocol: p.protocol,
                     ip: "0.0.0.0",
                 })),
@@ -163,10 +163,6 @@ export class Service extends pulumi.ComponentResource {
         this.internalUrl = `http://${spec.name}:${spec.port}`;
         this.registerOutputs({ container: this.container.name, internalUrl: this.internalUrl });
     }
-}
-
-function portOf(p: number | "torrentPort", ctx: ServiceContext): number {
-    return p === "torrentPort" ? ctx.torrentPort : p;
 }
 
 export function hostPath(source: VolumeSource, service: string, storage: ServiceContext["storage"]): string {

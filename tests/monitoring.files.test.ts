@@ -1,25 +1,13 @@
-import { ChildProcess, spawn, spawnSync } from "child_process";
+import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
-import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { RULE_GROUPS } from "../components/files/alertingRules";
 import { PROMETHEUS_DATASOURCE_UID } from "../components/files/grafana";
 import { SERVICE_NAMES } from "../config/catalog";
+import { freePort, requireBinary, runProgram } from "./support/binaries";
 import { Plan, isSecret, plan, reveal } from "./support/plan";
-
-/** Debian packages: prometheus (prometheus, promtool), prometheus-alertmanager (amtool), prometheus-blackbox-exporter. */
-function binary(name: string, pkg: string): string {
-    const found = spawnSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" }).stdout.trim();
-    if (!found) throw new Error(`${name} is not installed: apt-get install ${pkg} (CI installs it; these tests never skip)`);
-    return found;
-}
-
-function run(cmd: string, args: string[], cwd: string): { code: number; out: string } {
-    const r = spawnSync(cmd, args, { cwd, encoding: "utf8", timeout: 60_000 });
-    return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
-}
 
 /** Writes the files under `<configRoot>/<service>/<sub>/` into `dir`, keeping their relative layout. */
 function writeTree(p: Plan, configRoot: string, service: string, sub: string, dir: string): string[] {
@@ -59,7 +47,7 @@ describe("monitoring files (real validators)", () => {
     let promDir: string;
 
     beforeAll(async () => {
-        for (const [b, pkg] of [["promtool", "prometheus"], ["prometheus", "prometheus"], ["amtool", "prometheus-alertmanager"], ["prometheus-blackbox-exporter", "prometheus-blackbox-exporter"]]) binary(b, pkg);
+        for (const [b, pkg] of [["promtool", "prometheus"], ["prometheus", "prometheus"], ["amtool", "prometheus-alertmanager"], ["prometheus-blackbox-exporter", "prometheus-blackbox-exporter"]]) requireBinary(b, pkg);
         prod = await plan("prod");
         full = await plan("prod", { alerting: FULL_ALERTING }, FULL_SECRETS);
         tmp = fs.mkdtempSync(path.join(os.tmpdir(), "monsterr-monitoring-"));
@@ -86,14 +74,14 @@ describe("monitoring files (real validators)", () => {
     });
 
     it("promtool check config accepts prometheus.yml and finds every rule file", () => {
-        const r = run("promtool", ["check", "config", "prometheus.yml"], promDir);
+        const r = runProgram("promtool", ["check", "config", "prometheus.yml"], { cwd: promDir });
         expect(r.out).toContain(`${RULE_GROUPS.length} rule files found`);
         expect(r.code).toBe(0);
     });
 
     it("promtool check rules accepts every rule file", () => {
         const files = RULE_GROUPS.map((g) => `rules/${g.name}.yml`);
-        const r = run("promtool", ["check", "rules", ...files], promDir);
+        const r = runProgram("promtool", ["check", "rules", ...files], { cwd: promDir });
         expect({ code: r.code, out: r.out }).toMatchObject({ code: 0 });
         expect(r.out.match(/SUCCESS/g)?.length).toBe(files.length);
     });
@@ -102,7 +90,7 @@ describe("monitoring files (real validators)", () => {
         const tests = fs.readdirSync(PROMTOOL_TESTS).filter((f) => f.endsWith(".test.yml")).sort();
         expect(tests).toHaveLength(RULE_GROUPS.length);
         for (const t of tests) fs.copyFileSync(path.join(PROMTOOL_TESTS, t), path.join(promDir, t));
-        const r = run("promtool", ["test", "rules", ...tests], promDir);
+        const r = runProgram("promtool", ["test", "rules", ...tests], { cwd: promDir });
         if (r.code !== 0) throw new Error(`promtool test rules failed:\n${r.out}`);
         expect(r.out.match(/SUCCESS/g)?.length).toBe(tests.length);
     });
@@ -203,7 +191,7 @@ describe("monitoring files (real validators)", () => {
     it("blackbox exporter accepts its config (--config.check)", () => {
         const dir = path.join(tmp, "blackbox");
         writeTree(prod, CONFIG_ROOT, "blackbox-exporter", "etc", dir);
-        const r = run("prometheus-blackbox-exporter", ["--config.check", `--config.file=${path.join(dir, "config.yml")}`], dir);
+        const r = runProgram("prometheus-blackbox-exporter", ["--config.check", `--config.file=${path.join(dir, "config.yml")}`], { cwd: dir });
         expect(r.out).toContain("Config file is ok");
         expect(r.code).toBe(0);
     });
@@ -211,7 +199,7 @@ describe("monitoring files (real validators)", () => {
     it("amtool accepts alertmanager.yml without receivers configured: a null receiver, grouping and inhibition", () => {
         const dir = path.join(tmp, "am-default");
         writeTree(prod, CONFIG_ROOT, "alertmanager", "etc", dir);
-        const r = run("amtool", ["check-config", "alertmanager.yml"], dir);
+        const r = runProgram("amtool", ["check-config", "alertmanager.yml"], { cwd: dir });
         expect(r.out).toMatch(/SUCCESS[\s\S]*2 inhibit rules[\s\S]*1 receivers/);
         expect(r.code).toBe(0);
         const am = yaml.load(fs.readFileSync(path.join(dir, "alertmanager.yml"), "utf8")) as { route: { receiver: string; group_by: string[] } };
@@ -222,7 +210,7 @@ describe("monitoring files (real validators)", () => {
         const dir = path.join(tmp, "am-full");
         const files = writeTree(full, CONFIG_ROOT, "alertmanager", "etc", dir);
         expect(files).toEqual(["alertmanager.yml", "secrets/discord-url", "secrets/ntfy-token", "secrets/smtp-password", "secrets/webhook-token"]);
-        const r = run("amtool", ["check-config", "alertmanager.yml"], dir);
+        const r = runProgram("amtool", ["check-config", "alertmanager.yml"], { cwd: dir });
         expect(r.out).toMatch(/SUCCESS[\s\S]*6 receivers/);
         expect(r.code).toBe(0);
 
@@ -264,17 +252,6 @@ describe("monitoring files (real validators)", () => {
         for (const n of ["alertmanager", "node-exporter", "cadvisor", "blackbox-exporter", "qbittorrent-exporter"]) expect(SERVICE_NAMES).toContain(n);
     });
 });
-
-async function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const srv = net.createServer();
-        srv.once("error", reject);
-        srv.listen(0, "127.0.0.1", () => {
-            const port = (srv.address() as net.AddressInfo).port;
-            srv.close(() => resolve(port));
-        });
-    });
-}
 
 async function waitFor(check: () => Promise<boolean>, ms: number, log: () => string): Promise<void> {
     const end = Date.now() + ms;

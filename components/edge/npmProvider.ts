@@ -87,14 +87,19 @@ export const proxyHostProvider: pulumi.dynamic.ResourceProvider = {
     },
 
     async delete(id: string, props: ProxyHostState) {
-        const s = await login(props.access);
-        try {
-            await call(s, "DELETE", `${HOSTS}/${id}`);
-        } catch (e) {
-            if (statusOf(e) !== 404) throw e;
-        }
+        await deleteIfPresent(props.access, `${HOSTS}/${id}`);
     },
 };
+
+/** Deletes an API object; one already gone (deleted by hand) is what delete wanted anyway. */
+async function deleteIfPresent(access: NpmAccess, path: string): Promise<void> {
+    const s = await login(access);
+    try {
+        await call(s, "DELETE", path);
+    } catch (e) {
+        if (statusOf(e) !== 404) throw e;
+    }
+}
 
 function certState(props: CertificateProps, o: Record<string, any>): CertificateState {
     return { ...props, expiresOn: String(o.expires_on ?? ""), observedDomainNames: [...(o.domain_names ?? [])] };
@@ -146,12 +151,7 @@ export const certificateProvider: pulumi.dynamic.ResourceProvider = {
     },
 
     async delete(id: string, props: CertificateState) {
-        const s = await login(props.access);
-        try {
-            await call(s, "DELETE", `${CERTS}/${id}`);
-        } catch (e) {
-            if (statusOf(e) !== 404) throw e;
-        }
+        await deleteIfPresent(props.access, `${CERTS}/${id}`);
     },
 };
 

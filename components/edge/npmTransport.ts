@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as http from "http";
 import * as os from "os";
 import * as path from "path";
+import { shQuote } from "../shell";
 import { NpmConnection } from "./npmApi";
 
 export interface NpmRequest {
@@ -37,10 +38,6 @@ export function unreachable(message: string): Error {
 
 export function isUnreachable(e: unknown): boolean {
     return typeof e === "object" && e !== null && (e as { npmUnreachable?: boolean }).npmUnreachable === true;
-}
-
-function shQuote(s: string): string {
-    return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 /** argv for the exec transports; exported for tests of the command shape. */

@@ -1,4 +1,4 @@
-import { CATALOG, ServiceName, ServiceSpec } from "../../config/catalog";
+import { CATALOG, ServiceName, ServiceSpec, resolvePort } from "../../config/catalog";
 import { StackConfig } from "../../config/types";
 
 export type Protocol = "tcp" | "udp";
@@ -35,10 +35,6 @@ export const BLOCK_END = "# END MONSTERR DOCKER-USER";
 /** Docker's bridge interfaces: the default bridge and every user-defined network (`br-<id>`). */
 export const DOCKER_BRIDGES = ["docker0", "br-+"];
 
-function portOf(p: number | "torrentPort", torrentPort: number): number {
-    return p === "torrentPort" ? torrentPort : p;
-}
-
 /**
  * A host-network service is public when it has a route: its clients (Plex apps) reach the app's own port directly.
  * Host-network helpers without a route (fail2ban, exporters) expose nothing.
@@ -53,8 +49,8 @@ export function firewallPolicy(config: Pick<StackConfig, "host" | "torrentPort">
     const published: PublishedPort[] = specs.flatMap((s) =>
         (s.publish ?? []).map((p) => ({
             service: s.name,
-            hostPort: portOf(p.external, config.torrentPort),
-            containerPort: portOf(p.internal ?? p.external, config.torrentPort),
+            hostPort: resolvePort(p.external, config.torrentPort),
+            containerPort: resolvePort(p.internal ?? p.external, config.torrentPort),
             protocol: p.protocol,
         })),
     );

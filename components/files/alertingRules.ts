@@ -1,4 +1,4 @@
-import * as yaml from "js-yaml";
+import { toYaml } from "./yaml";
 
 /**
  * `scope` drives inhibition: while HostDown fires, every `service` alert is held back (Alertmanager), because a dead
@@ -181,5 +181,5 @@ export function ruleFilePath(group: RuleGroup): string {
 }
 
 export function serializeRuleGroup(group: RuleGroup): string {
-    return yaml.dump({ groups: [{ name: group.name, rules: group.rules }] }, { lineWidth: -1, noRefs: true, sortKeys: false });
+    return toYaml({ groups: [{ name: group.name, rules: group.rules }] });
 }

@@ -1,4 +1,4 @@
-import * as yaml from "js-yaml";
+import { toYaml } from "./yaml";
 import { AlertingConfig, Severity } from "../../config/alerting";
 import { StackSecrets } from "../../config/types";
 import { ServiceFile } from "../service";
@@ -131,7 +131,7 @@ export function alertmanagerConfig(a: AlertingConfig): AlertmanagerConfig {
 }
 
 export function serializeAlertmanagerConfig(config: AlertmanagerConfig): string {
-    return yaml.dump(config, { lineWidth: -1, noRefs: true, sortKeys: false });
+    return toYaml(config);
 }
 
 /** Discord answers Slack-format payloads on the webhook URL plus `/slack`. */

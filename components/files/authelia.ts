@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as yaml from "js-yaml";
+import { toYaml } from "./yaml";
 import { argon2id } from "hash-wasm";
 import { AccessRule, accessRules } from "../edge/accessControl";
 import { spec } from "../../config/catalog";
@@ -142,10 +142,6 @@ export async function hashPassword(password: string, salt: string): Promise<stri
 
 export function usersDatabase(user: string, email: string, passwordHash: string): AutheliaUsersDatabase {
     return { users: { [user]: { disabled: false, displayname: user, password: passwordHash, email, groups: ["admins", "users"] } } };
-}
-
-export function toYaml(doc: object): string {
-    return yaml.dump(doc, { lineWidth: -1, noRefs: true, sortKeys: false });
 }
 
 export const MIN_ADMIN_PASSWORD = 12;

@@ -1,4 +1,4 @@
-import * as yaml from "js-yaml";
+import { toYaml } from "./yaml";
 import { FileBuilder } from "./types";
 
 export interface BlackboxConfig {
@@ -36,5 +36,5 @@ export function blackboxConfig(selfSigned: boolean): BlackboxConfig {
 }
 
 export const blackboxFiles: FileBuilder = ({ config }) => [
-    { path: "etc/config.yml", content: yaml.dump(blackboxConfig(config.tls.mode === "selfsigned"), { lineWidth: -1, noRefs: true }) },
+    { path: "etc/config.yml", content: toYaml(blackboxConfig(config.tls.mode === "selfsigned")) },
 ];

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import * as yaml from "js-yaml";
+import { toYaml } from "./yaml";
 import { FileBuilder } from "./types";
 
 /** Dashboards are kept as JSON in the repo, edited in Grafana and exported back. */
@@ -50,7 +50,7 @@ export function dashboards(dir = DASHBOARD_DIR): Map<string, Record<string, unkn
 }
 
 export const grafanaFiles: FileBuilder = () => [
-    { path: "provisioning/datasources/prometheus.yml", content: yaml.dump(datasources(), { lineWidth: -1, noRefs: true }) },
-    { path: "provisioning/dashboards/monsterr.yml", content: yaml.dump(dashboardProviders(), { lineWidth: -1, noRefs: true }) },
+    { path: "provisioning/datasources/prometheus.yml", content: toYaml(datasources()) },
+    { path: "provisioning/dashboards/monsterr.yml", content: toYaml(dashboardProviders()) },
     ...[...dashboards()].map(([file, d]) => ({ path: `provisioning/dashboards/json/${file}`, content: JSON.stringify(d, null, 2) + "\n" })),
 ];

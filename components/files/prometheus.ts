@@ -1,4 +1,4 @@
-import * as yaml from "js-yaml";
+import { toYaml } from "./yaml";
 import { CATALOG, ServiceName } from "../../config/catalog";
 import { RULE_GROUPS, ruleFilePath, serializeRuleGroup } from "./alertingRules";
 import { FileBuilder } from "./types";
@@ -83,7 +83,7 @@ export function prometheusConfig(domain: string, enabled: readonly ServiceName[]
 }
 
 export function serializePrometheusConfig(config: PrometheusConfig): string {
-    return yaml.dump(config, { lineWidth: -1, noRefs: true, sortKeys: false });
+    return toYaml(config);
 }
 
 /** prometheus.yml and one rule file per group, under etc/ (mounted read-only at /etc/prometheus). */

@@ -17,3 +17,8 @@ export function spec(name: ServiceName): ServiceSpec {
     if (!found) throw new Error(`service ${name} is not in the catalog`);
     return found;
 }
+
+/** A catalog port number, with `torrentPort` resolved to the stack's setting. */
+export function resolvePort(p: number | "torrentPort", torrentPort: number): number {
+    return p === "torrentPort" ? torrentPort : p;
+}

@@ -1,18 +1,12 @@
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { serializeIni } from "../../components/files/fail2ban";
+import { runProgram } from "../support/binaries";
 import { Plan, plan } from "../support/plan";
 
 /** Real fail2ban programs (Debian's fail2ban package) on the files the program generates. */
 const LOGS = path.join(__dirname, "..", "fixtures", "logs");
-
-function run(cmd: string, args: string[]) {
-    const r = spawnSync(cmd, args, { encoding: "utf8", timeout: 60_000 });
-    if (r.error) throw r.error;
-    return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}`, stdout: r.stdout };
-}
 
 /** The generated fail2ban files of a plan, relative to the container's /data. */
 function f2bFiles(p: Plan): Map<string, string> {
@@ -36,7 +30,7 @@ function writeTree(files: Map<string, string>): string {
 
 /** IPs fail2ban-regex extracts from the matching lines of a log, one per matched line, in order. */
 function matchedIps(log: string, filter: string): string[] {
-    const r = run("fail2ban-regex", ["-o", "ip", path.join(LOGS, log), filter]);
+    const r = runProgram("fail2ban-regex", ["-o", "ip", path.join(LOGS, log), filter]);
     expect(r.code).toBe(0);
     return r.stdout.split("\n").filter(Boolean);
 }
@@ -117,10 +111,10 @@ function configTest(files: Map<string, string>): string {
             fs.mkdirSync(path.dirname(path.join(logs, p)), { recursive: true });
             fs.writeFileSync(path.join(logs, p), "");
         }
-        const r = run("fail2ban-client", ["-c", conf, "-t"]);
+        const r = runProgram("fail2ban-client", ["-c", conf, "-t"]);
         expect(r.out).toContain("OK: configuration test is successful");
         expect(r.code).toBe(0);
-        return run("fail2ban-client", ["-c", conf, "-d"]).out;
+        return runProgram("fail2ban-client", ["-c", conf, "-d"]).out;
     } finally {
         fs.rmSync(conf, { recursive: true, force: true });
     }

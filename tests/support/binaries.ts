@@ -1,4 +1,4 @@
-import { execFileSync } from "child_process";
+import { execFileSync, spawnSync } from "child_process";
 
 /** Real validators come from Debian packages that .ci/run installs; a missing one is a setup error, not a skip. */
 export function requireBinary(name: string, debianPackage: string): string {
@@ -20,4 +20,11 @@ export async function freePort(): Promise<number> {
         });
         srv.on("error", reject);
     });
+}
+
+/** Runs a program to completion: its exit code, and stdout and stderr together (validators report on either). */
+export function runProgram(cmd: string, args: string[], opts: { cwd?: string } = {}): { code: number; out: string; stdout: string } {
+    const r = spawnSync(cmd, args, { cwd: opts.cwd, encoding: "utf8", timeout: 60_000 });
+    if (r.error) throw r.error;
+    return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}`, stdout: r.stdout };
 }
