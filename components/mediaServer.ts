@@ -38,7 +38,7 @@ export class MediaServer extends pulumi.ComponentResource {
             { target: hostTarget(config.host, config.secrets.sshPrivateKey), storage: config.storage, puid: config.puid, pgid: config.pgid, services: enabled },
             { parent: this },
         );
-        this.networks = new Networks(`${name}-net`, { provider: this.host.provider, subnets: config.networks }, { parent: this });
+        this.networks = new Networks(`${name}-net`, { provider: this.host.provider, subnets: config.networks, enabled }, { parent: this });
         this.secrets = new Secrets(
             `${name}-secrets`,
             { host: this.host.target, dir: this.host.secretsDir, pgid: config.pgid, enabled, provided: config.secrets },

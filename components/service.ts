@@ -20,7 +20,7 @@ export interface ServiceFile {
 
 /** The stack-wide values a service needs, already validated. */
 export type ServiceContext = Pick<StackConfig, "domain" | "timezone" | "puid" | "pgid" | "umask" | "torrentPort" | "storage"> & {
-    /** The reverse proxy's fixed address on the proxy network. */
+    /** The reverse proxy's fixed address as this service sees it (on its edge network). */
     proxyAddress: string;
     /** Values for `${NAME}` placeholders in catalog env and command entries, beyond the built-in ones. */
     vars?: Record<string, string>;
@@ -103,7 +103,14 @@ export class Service extends pulumi.ComponentResource {
             .all([...this.files, ...secretFiles].map((f) => f.contentHash))
             .apply((hashes) => crypto.createHash("sha256").update(hashes.join("\n")).digest("hex").slice(0, 16));
 
-        const networks = spec.networks.map((n) => args.networks.byName(n));
+        // The reverse proxy joins every edge network at its fixed address; everyone else joins what the catalog names.
+        const attachments: docker.types.input.ContainerNetworksAdvanced[] = spec.networks.map((n) => ({
+            name: args.networks.byName(n, spec.name).name,
+            ...(spec.reverseProxy && n === "proxy" ? { ipv4Address: args.networks.proxyAddress } : {}),
+        }));
+        if (spec.reverseProxy) {
+            for (const e of args.networks.edges) attachments.push({ name: e.network.name, ipv4Address: e.proxyAddress });
+        }
         this.container = new docker.Container(
             `${name}-container`,
             {
@@ -112,15 +119,8 @@ export class Service extends pulumi.ComponentResource {
                 image: image.imageId,
                 restart: "unless-stopped",
                 // A user-defined network as network mode keeps the container off Docker's default bridge.
-                networkMode: spec.hostNetwork ? "host" : networks[0]?.name ?? "none",
-                ...(networks.length
-                    ? {
-                          networksAdvanced: networks.map((n) => ({
-                              name: n.name,
-                              ...(spec.fixedProxyAddress && n === args.networks.proxy ? { ipv4Address: args.networks.proxyAddress } : {}),
-                          })),
-                      }
-                    : {}),
+                networkMode: spec.hostNetwork ? "host" : attachments[0]?.name ?? "none",
+                ...(attachments.length ? { networksAdvanced: attachments } : {}),
                 ports: (spec.publish ?? []).map((p) => ({
                     internal: resolvePort(p.internal ?? p.external, ctx.torrentPort),
                     external: resolvePort(p.external, ctx.torrentPort),
@@ -129,6 +129,7 @@ export class Service extends pulumi.ComponentResource {
                 })),
                 envs: env,
                 volumes,
+                ...(spec.entrypoint ? { entrypoints: spec.entrypoint.map((c) => expand(c, vars, spec.name)) } : {}),
                 ...(spec.command ? { command: spec.command.map((c) => expand(c, vars, spec.name)) } : {}),
                 ...(spec.runAsStackUser ? { user: `${ctx.puid}:${ctx.pgid}` } : {}),
                 ...(spec.init ? { init: true } : {}),

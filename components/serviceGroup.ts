@@ -24,9 +24,10 @@ export abstract class ServiceGroup extends pulumi.ComponentResource {
         super(type, name, {}, opts);
         const { config } = args;
         const enabled = enabledServices(config);
-        const context: ServiceContext = { ...config, proxyAddress: args.networks.proxyAddress, vars: args.vars };
         for (const spec of CATALOG.filter((s) => s.group === group && config.services[s.name].enabled)) {
             const build = FILE_BUILDERS[spec.name];
+            const proxyAddress = args.networks.proxyAddressFor(spec.name);
+            const context: ServiceContext = { ...config, proxyAddress, vars: args.vars };
             this.services[spec.name] = new Service(
                 `${name}-${spec.name}`,
                 {
@@ -37,7 +38,7 @@ export abstract class ServiceGroup extends pulumi.ComponentResource {
                     provider: args.host.provider,
                     networks: args.networks,
                     secrets: args.secrets,
-                    files: build ? build({ config, secrets: args.secrets, enabled, proxyAddress: args.networks.proxyAddress }) : [],
+                    files: build ? build({ config, secrets: args.secrets, enabled, proxyAddress }) : [],
                     dependsOn: [args.host.directories, ...(spec.startAfter ?? []).flatMap((n) => this.services[n]?.container ?? [])],
                 },
                 { parent: this },

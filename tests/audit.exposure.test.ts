@@ -29,13 +29,55 @@ describe.each([
 
     it("trusts identity headers only from the reverse proxy's fixed address, and reaches Plex at the pinned gateway", async () => {
         const p = await plan(stack);
-        const proxyNet = p.container("nginx-proxy-manager")!.networksAdvanced.find((n: { name: string }) => n.name === "monsterr-proxy");
-        expect(proxyNet.ipv4Address).toBe("172.30.10.2");
-        expect(p.container("grafana")!.envs).toContain("GF_AUTH_PROXY_WHITELIST=172.30.10.2");
+        const npm = p.container("nginx-proxy-manager")!;
+        const addressOn = (net: string) => npm.networksAdvanced.find((n: { name: string }) => n.name === net)?.ipv4Address;
+        expect(addressOn("monsterr-proxy")).toBe("172.30.10.2");
+        // Grafana trusts Remote-User only from NPM's address on Grafana's own edge network.
+        const grafanaNet = p.byType("docker:index/network:Network").map((r) => r.inputs as any).find((n) => n.name === "monsterr-edge-grafana")!;
+        expect(grafanaNet.ipamConfigs).toEqual([{ subnet: "172.30.10.104/29", gateway: "172.30.10.105", ipRange: "172.30.10.108/30" }]);
+        expect(addressOn("monsterr-edge-grafana")).toBe("172.30.10.106");
+        expect(p.container("grafana")!.envs).toContain("GF_AUTH_PROXY_WHITELIST=172.30.10.106");
         const net = p.byType("docker:index/network:Network").map((r) => r.inputs).find((n) => n.name === "monsterr-proxy")!;
-        expect(net.ipamConfigs).toEqual([{ subnet: "172.30.10.0/24", gateway: "172.30.10.1" }]);
+        expect(net.ipamConfigs).toEqual([{ subnet: "172.30.10.0/29", gateway: "172.30.10.1", ipRange: "172.30.10.4/30" }]);
         const plexHost = p.resources.find((r) => r.name.includes("plex") && JSON.stringify(r.inputs).includes("forwardHost"));
         expect(JSON.stringify(plexHost?.inputs)).toContain('"forwardHost":"172.30.10.1"');
+    });
+
+    it("keeps every fixed address (gateway, reverse proxy) outside the range Docker hands out", async () => {
+        const p = await plan(stack);
+        const toInt = (a: string) => a.split(".").reduce((n, o) => n * 256 + Number(o), 0);
+        const inRange = (addr: string, cidr: string) => {
+            const [base, bits] = cidr.split("/");
+            const size = 2 ** (32 - Number(bits));
+            return toInt(addr) >= toInt(base) && toInt(addr) < toInt(base) + size;
+        };
+        const npm = p.container("nginx-proxy-manager")!;
+        for (const r of p.byType("docker:index/network:Network")) {
+            const n = r.inputs as { name: string; internal?: boolean; ipamConfigs: { subnet: string; gateway: string; ipRange?: string }[] };
+            if (n.internal) continue;
+            const [ipam] = n.ipamConfigs;
+            const fixed = npm.networksAdvanced.find((a: { name: string }) => a.name === n.name)?.ipv4Address;
+            expect({ net: n.name, ipRange: typeof ipam.ipRange }).toEqual({ net: n.name, ipRange: "string" });
+            expect({ net: n.name, gatewayInRange: inRange(ipam.gateway, ipam.ipRange!), proxyInRange: inRange(fixed, ipam.ipRange!), proxyInSubnet: inRange(fixed, ipam.subnet) }).toEqual({
+                net: n.name,
+                gatewayInRange: false,
+                proxyInRange: false,
+                proxyInSubnet: true,
+            });
+        }
+    });
+
+    it("gives each routed app a network of its own with the reverse proxy, so no app reaches another's web port", async () => {
+        const p = await plan(stack);
+        const members = new Map<string, string[]>();
+        for (const c of p.containers()) for (const n of c.networksAdvanced ?? []) members.set(n.name, [...(members.get(n.name) ?? []), c.name]);
+        const routed = p.byType("pulumi-nodejs:dynamic/monsterr:NpmProxyHost").map((r) => r.inputs.forwardHost).filter((h): h is string => typeof h === "string" && !/^\d+\./.test(h));
+        for (const app of routed) expect({ app, members: members.get(`monsterr-edge-${app}`)?.sort() }).toEqual({ app, members: [app, "nginx-proxy-manager"].sort() });
+        expect(members.get("monsterr-proxy")).toEqual(["nginx-proxy-manager"]);
+        for (const [net, names] of members) {
+            if (!net.startsWith("monsterr-edge-")) continue;
+            expect({ net, size: names.length, proxy: names.includes("nginx-proxy-manager") }).toEqual({ net, size: 2, proxy: true });
+        }
     });
 
     it("puts only allow-listed containers on the host network", async () => {
@@ -44,14 +86,16 @@ describe.each([
         for (const name of onHost) expect(Object.keys(HOST_NETWORK_ALLOWED)).toContain(name);
     });
 
-    it("keeps every bridge container off Docker's default bridge and Redis off the proxy network", async () => {
+    it("keeps every bridge container off Docker's default bridge, and Redis with Authelia alone on an internal network", async () => {
         const p = await plan(stack);
+        const networks = p.byType("docker:index/network:Network").map((r) => r.inputs as { name: string; internal?: boolean });
         for (const c of p.containers().filter((c) => c.networkMode !== "host")) {
-            expect(["monsterr-proxy", "monsterr-backend"]).toContain(c.networkMode);
+            expect(networks.map((n) => n.name)).toContain(c.networkMode);
         }
         const redis = p.container("redis")!;
-        expect(redis.networksAdvanced.map((n: { name: string }) => n.name)).toEqual(["monsterr-backend"]);
-        const backend = p.byType("docker:index/network:Network").map((r) => r.inputs).find((n) => n.name === "monsterr-backend");
-        expect(backend).toMatchObject({ internal: true });
+        expect(redis.networksAdvanced.map((n: { name: string }) => n.name)).toEqual(["monsterr-sessions"]);
+        const onSessions = p.containers().filter((c) => (c.networksAdvanced ?? []).some((n: { name: string }) => n.name === "monsterr-sessions")).map((c) => c.name);
+        expect(onSessions.sort()).toEqual(["authelia", "redis"]);
+        for (const name of ["monsterr-backend", "monsterr-metrics", "monsterr-sessions"]) expect(networks.find((n) => n.name === name)).toMatchObject({ internal: true });
     });
 });

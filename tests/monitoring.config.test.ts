@@ -76,13 +76,13 @@ describe("monitoring containers (prod plan)", () => {
         p = await plan("prod", { services: { lidarr: { enabled: false } } });
     });
 
-    it("exportarr reads the app's generated API key from a file, as the stack user, on the backend network only", () => {
+    it("exportarr reads the app's generated API key from a file, as the stack user, on the metrics and backend networks only", () => {
         const c = p.container("exportarr-sonarr")!;
         expect(c.command).toEqual(["sonarr"]);
         expect(c.envs).toEqual(expect.arrayContaining(["PORT=9707", "URL=http://sonarr:8989", "API_KEY_FILE=/run/secrets/sonarr-api-key"]));
         expect(c.volumes).toContainEqual({ hostPath: "/opt/monsterr/secrets/sonarr-api-key", containerPath: "/run/secrets/sonarr-api-key", readOnly: true });
         expect(c.user).toBe("1000:1000");
-        expect(c.networksAdvanced).toEqual([{ name: "monsterr-backend" }]);
+        expect(c.networksAdvanced).toEqual([{ name: "monsterr-metrics" }, { name: "monsterr-backend" }]);
         expect(p.container("exportarr-lidarr")).toBeUndefined();
         const prom = p.files.get("/opt/monsterr/prometheus/etc/prometheus.yml")!;
         expect(prom).not.toContain("exportarr-lidarr");

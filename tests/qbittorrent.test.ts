@@ -66,7 +66,7 @@ describe("qBittorrent.conf, loaded by the real qbittorrent-nox", () => {
             save_path: "/data/torrents",
             upnp: false,
             web_ui_reverse_proxy_enabled: true,
-            web_ui_reverse_proxies_list: "172.30.10.2",
+            web_ui_reverse_proxies_list: "172.30.10.50",
         });
     });
 

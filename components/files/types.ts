@@ -7,7 +7,7 @@ export interface FileContext {
     config: StackConfig;
     secrets: Secrets;
     enabled: ServiceName[];
-    /** The reverse proxy's fixed address on the proxy network. */
+    /** The reverse proxy's fixed address as this service sees it (on its edge network). */
     proxyAddress: string;
 }
 

@@ -9,7 +9,7 @@ export const MONITORING: ServiceSpec[] = [
         image: { repository: "prom/prometheus", tag: "v3.14.0" },
         port: 9090,
         flavor: "plain",
-        networks: ["proxy", "backend"],
+        networks: ["edge", "metrics"],
         volumes: [
             { source: { kind: "config", sub: "etc" }, target: "/etc/prometheus", readOnly: true },
             { source: { kind: "config", sub: "data" }, target: "/prometheus" },
@@ -29,7 +29,7 @@ export const MONITORING: ServiceSpec[] = [
         image: { repository: "grafana/grafana", tag: "12.4.5" },
         port: 3000,
         flavor: "plain",
-        networks: ["proxy", "backend"],
+        networks: ["edge", "metrics"],
         volumes: [
             { source: { kind: "config", sub: "data" }, target: "/var/lib/grafana" },
             { source: { kind: "config", sub: "provisioning" }, target: "/etc/grafana/provisioning", readOnly: true },
@@ -66,7 +66,7 @@ export const MONITORING: ServiceSpec[] = [
         image: { repository: "ghcr.io/tautulli/tautulli", tag: "v2.17.2" },
         port: 8181,
         flavor: "plain",
-        networks: ["proxy"],
+        networks: ["edge"],
         volumes: [CONFIG_VOLUME],
         env: { PUID: "${PUID}", PGID: "${PGID}" },
         healthcheck: "image",
@@ -82,7 +82,7 @@ export const MONITORING: ServiceSpec[] = [
         image: { repository: "portainer/portainer-ce", tag: "2.45.0" },
         port: 9000,
         flavor: "plain",
-        networks: ["proxy"],
+        networks: ["edge"],
         volumes: [
             { source: { kind: "config", sub: "data" }, target: "/data" },
             { source: { kind: "host", path: "/var/run/docker.sock" }, target: "/var/run/docker.sock" },
@@ -101,8 +101,8 @@ export const MONITORING: ServiceSpec[] = [
         image: { repository: "prom/alertmanager", tag: "v0.34.0" },
         port: 9093,
         flavor: "plain",
-        // proxy: the way out to SMTP servers and webhooks; backend: Prometheus.
-        networks: ["proxy", "backend"],
+        // edge: the way out to SMTP servers and webhooks; metrics: Prometheus.
+        networks: ["edge", "metrics"],
         volumes: [
             { source: { kind: "config", sub: "etc" }, target: "/etc/alertmanager", readOnly: true },
             { source: { kind: "config", sub: "data" }, target: "/alertmanager" },
@@ -123,7 +123,7 @@ export const MONITORING: ServiceSpec[] = [
         image: { repository: "prom/node-exporter", tag: "v1.12.1" },
         port: 9100,
         flavor: "plain",
-        networks: ["backend"],
+        networks: ["metrics"],
         // /proc/meminfo and /proc/stat are the host's inside a container; disks are measured on the two trees themselves,
         // mounted at fixed paths so alert rules do not depend on where a stack keeps them.
         volumes: [
@@ -144,7 +144,7 @@ export const MONITORING: ServiceSpec[] = [
         image: { repository: "ghcr.io/google/cadvisor", tag: "0.60.5" },
         port: 8080,
         flavor: "plain",
-        networks: ["backend"],
+        networks: ["metrics"],
         volumes: [
             { source: { kind: "host", path: "/" }, target: "/rootfs", readOnly: true },
             { source: { kind: "host", path: "/sys" }, target: "/sys", readOnly: true },
@@ -172,8 +172,8 @@ export const MONITORING: ServiceSpec[] = [
         image: { repository: "prom/blackbox-exporter", tag: "v0.28.0" },
         port: 9115,
         flavor: "plain",
-        // proxy: resolves the public names and reaches the published 443 like a visitor does.
-        networks: ["proxy"],
+        // edge: reaches the reverse proxy like a visitor does; metrics: Prometheus asks it for probes.
+        networks: ["edge", "metrics"],
         volumes: [{ source: { kind: "config", sub: "etc" }, target: "/etc/blackbox_exporter", readOnly: true }],
         command: ["--config.file=/etc/blackbox_exporter/config.yml"],
         healthcheck: { test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://localhost:9115/-/healthy"], interval: "30s", timeout: "10s", retries: 3, startPeriod: "10s" },
@@ -194,7 +194,8 @@ export const MONITORING: ServiceSpec[] = [
         image: { repository: "ghcr.io/martabal/qbittorrent-exporter", tag: "v2.0.1" },
         port: 8090,
         flavor: "plain",
-        networks: ["backend"],
+        // metrics: scraped by Prometheus; backend: reads qBittorrent's API.
+        networks: ["metrics", "backend"],
         volumes: [],
         env: { QBITTORRENT_BASE_URL: "http://qbittorrent:8080", QBITTORRENT_USERNAME: "monsterr", EXPORTER_PORT: "8090" },
         secrets: [{ secret: "qbittorrent-password", env: "QBITTORRENT_PASSWORD_FILE" }],
@@ -218,7 +219,8 @@ function exportarr(app: "sonarr" | "radarr" | "lidarr" | "prowlarr" | "readarr",
         image: { repository: "ghcr.io/onedr0p/exportarr", tag: "v2.3.0" },
         port: 9707,
         flavor: "plain",
-        networks: ["backend"],
+        // metrics: scraped by Prometheus; backend: reads the app's API.
+        networks: ["metrics", "backend"],
         volumes: [],
         command: [app],
         env: { PORT: "9707", URL: `http://${app}:${port}` },

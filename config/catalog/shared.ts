@@ -1,4 +1,4 @@
-import { HealthcheckSpec, VolumeSpec } from "./types";
+import { BypassPath, HealthcheckSpec, VolumeSpec } from "./types";
 
 /** `/config` in the app's own folder under the config root. */
 export const CONFIG_VOLUME: VolumeSpec = { source: { kind: "config" }, target: "/config" };
@@ -17,4 +17,4 @@ export function curlAuthRequiredHealth(url: string, startPeriod = "1m0s"): Healt
 }
 
 /** `/api` and its versions carry the app's own API key, so clients (other *arr apps, mobile apps) skip 2FA there. */
-export const ARR_API_BYPASS = ["^/api([/?].*)?$"];
+export const ARR_API_BYPASS: BypassPath[] = [{ exact: "/api" }, { prefix: "/api/" }];

@@ -12,6 +12,9 @@ export interface ImageRef {
     tag: string;
 }
 
+export const NETWORK_NAMES = ["proxy", "edge", "backend", "metrics", "sessions"] as const;
+export type NetworkName = (typeof NETWORK_NAMES)[number];
+
 export type VolumeSource =
     /** `<configRoot>/<service>/<sub>`: the app's own state, or another service's (`service`), e.g. logs to read. */
     | { kind: "config"; service?: ServiceName; sub?: string }
@@ -51,11 +54,17 @@ export interface HealthcheckSpec {
     startPeriod?: string;
 }
 
+/**
+ * A path that skips Authelia because its clients authenticate to the app itself (API key, the app's own login).
+ * `exact`: that path only (with any query); `prefix`: the path and everything below it (must end in `/`).
+ * Compiled into anchored Authelia resource regexes; Authelia matches them against the cleaned path (`path.Clean`).
+ */
+export type BypassPath = { exact: string } | { prefix: string };
+
 export interface RouteSpec {
     subdomain: string;
     auth: AuthPolicy;
-    /** Path regexes that skip Authelia because the client sends the app's own API key. */
-    bypassPaths?: string[];
+    bypassPaths?: BypassPath[];
     /** Authelia group allowed on this route; admins always are. */
     group?: "admins" | "users";
 }
@@ -76,7 +85,13 @@ export interface ServiceSpec {
     port: number;
     /** `linuxserver` images take PUID/PGID/UMASK/TZ and support `FILE__` secrets. */
     flavor: "linuxserver" | "plain";
-    networks: ("proxy" | "backend")[];
+    /**
+     * `edge`: the service's own network, shared only with the reverse proxy (routed apps, and probes that go
+     * through the proxy); internet egress. `proxy`: the reverse proxy's own network (egress, the host gateway).
+     * Internal networks, no way out: `backend` (app-to-app APIs), `metrics` (Prometheus and what it scrapes),
+     * `sessions` (Authelia and Redis). The first one is the container's primary network.
+     */
+    networks: NetworkName[];
     /** Host networking (Plex): the container's ports are the host's. */
     hostNetwork?: boolean;
     publish?: PublishedPort[];
@@ -86,6 +101,8 @@ export interface ServiceSpec {
     /** `image` when the image ships its own HEALTHCHECK; `none` only where the image cannot run one (distroless). */
     healthcheck: HealthcheckSpec | "image" | "none";
     memoryMb: number;
+    /** Replaces the image's entrypoint (the image's CMD is then dropped: give `command` too). */
+    entrypoint?: string[];
     command?: string[];
     /** Run as the stack's PUID:PGID (images that honour --user). */
     runAsStackUser?: boolean;
@@ -96,8 +113,11 @@ export interface ServiceSpec {
     metrics?: MetricsSpec;
     /** Deployed unless the stack turns it off. */
     enabledByDefault: boolean;
-    /** Takes the proxy network's fixed proxy address (the reverse proxy, which other apps trust for identity headers). */
-    fixedProxyAddress?: boolean;
+    /**
+     * The reverse proxy: joins every edge network at its fixed address there (which the app on that network trusts
+     * for identity headers), besides its own `proxy` network.
+     */
+    reverseProxy?: boolean;
     /** Containers of this group to start first (Fail2Ban needs the logs of the proxy and Authelia to exist). */
     startAfter?: ServiceName[];
     /** Services this one cannot work without (enabled automatically? no: validated). */
