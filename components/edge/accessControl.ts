@@ -1,4 +1,4 @@
-import { CATALOG, RouteSpec, ServiceName, ServiceSpec } from "../../config/catalog";
+import { BypassPath, CATALOG, RouteSpec, ServiceName, ServiceSpec } from "../../config/catalog";
 
 /** One Authelia access rule, in the shape of `access_control.rules[]`. */
 export interface AccessRule {
@@ -43,8 +43,24 @@ export function accessRules(domain: string, enabled: readonly ServiceName[]): Ac
             rules.push({ domain: [s.fqdn], policy: "bypass" });
             continue;
         }
-        if (s.route.bypassPaths?.length) rules.push({ domain: [s.fqdn], policy: "bypass", resources: [...s.route.bypassPaths] });
+        if (s.route.bypassPaths?.length) rules.push({ domain: [s.fqdn], policy: "bypass", resources: s.route.bypassPaths.map(bypassResource) });
         rules.push({ domain: [s.fqdn], policy: s.route.auth, subject: routeSubjects(s.route) });
     }
     return rules;
+}
+
+const PATH = /^\/[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/;
+
+/**
+ * An anchored Authelia resource regex for a bypass path. Authelia matches resources against the cleaned path plus
+ * `?query`, so `exact` allows only a query after the path and `prefix` (ending in `/`) only what lies below it:
+ * `/login` never also opens `/login-as-admin`, and `/api/` never opens `/apifoo`.
+ */
+export function bypassResource(p: BypassPath): string {
+    const path = "exact" in p ? p.exact : p.prefix.replace(/\/$/, "");
+    if (!PATH.test(path) || ("prefix" in p && !p.prefix.endsWith("/"))) {
+        throw new Error(`bypass path ${JSON.stringify(p)} must be an absolute path of plain segments (a prefix ends in /)`);
+    }
+    const escaped = path.replace(/\./g, "\\.");
+    return "exact" in p ? `^${escaped}(\\?.*)?$` : `^${escaped}/.*$`;
 }

@@ -1,8 +1,12 @@
 /**
  * The nginx configuration each proxy host carries in NPM's `advanced_config`, built from typed directives.
- * NPM pastes `advanced_config` inside its generated `server { }` block, after it has set `$forward_scheme`,
- * `$server` and `$port`; when the text defines `location /`, NPM leaves out its own default location, so the
- * one below is the only way into the app.
+ * NPM pastes `advanced_config` inside its generated `server { }` block (after `listen`, `server_name`, the
+ * certificate, its force-SSL redirect and `$forward_scheme`/`$server`/`$port`); when the text defines
+ * `location /`, NPM leaves out its own default location, so the one below is the only way into the app.
+ *
+ * Nothing an attacker sends decides what Authelia judges: the host in `X-Original-URL` is the proxy host's own name,
+ * written into the snippet, and a request whose `Host` or TLS server name names another site is refused (421)
+ * before any decision. The client address is the TCP peer unless the stack names trusted proxies.
  */
 
 /** One nginx directive: `name args...;` or, with `block`, `name args... { ... }`. */
@@ -13,6 +17,7 @@ export interface NginxDirective {
 }
 
 const d = (name: string, ...args: string[]): NginxDirective => ({ name, args });
+const when = (condition: string[], ...block: NginxDirective[]): NginxDirective => ({ name: "if", args: [`(${condition[0]}`, ...condition.slice(1), ")"], block });
 
 /** Arguments that contain spaces, quotes, braces, `;` or `#`, or are empty, are double-quoted with escapes. */
 export function nginxArg(arg: string): string {
@@ -34,37 +39,91 @@ export function serializeNginx(directives: NginxDirective[], depth = 0): string 
 /** Internal location of Authelia's AuthRequest endpoint; never reachable from outside (`internal`). */
 export const AUTHZ_LOCATION = "/internal/authelia/authz";
 
+/**
+ * Every proxy host also logs here, in NPM's own `proxy` format: one file that exists before Fail2Ban starts
+ * (seeded by the program), holding only requests of servers whose client address Monsterr controls.
+ */
+export const EDGE_ACCESS_LOG = "/data/logs/monsterr_access.log";
+/** NPM's `log_format proxy` (docker/rootfs/etc/nginx/conf.d/include/log-proxy.conf, v2.15.1), defined at http level. */
+export const NPM_LOG_FORMAT = "proxy";
+
+/** Headers an app reads as the signed-in user; only Authelia's answer may set them. */
+export const IDENTITY_HEADERS = ["Remote-User", "Remote-Groups", "Remote-Name", "Remote-Email"] as const;
+
 export interface EdgeSnippetArgs {
+    /** The proxy host's only name (`sonarr.example.com`): what Authelia judges and the only `Host` accepted. */
+    fqdn: string;
     /** `http://authelia:9091`: reached through a variable so nginx starts even while Authelia is down. */
     autheliaUrl: string;
     /** Forward-authenticate `location /` (every policy but `bypass`). */
     forwardAuth: boolean;
+    /** Proxies in front of this one whose `X-Forwarded-For` is believed (CIDRs); empty: the TCP peer is the client. */
+    trustedProxies: readonly string[];
+}
+
+function regexLiteral(text: string): string {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
 
 /**
- * Headers toward the app. `X-Forwarded-For` is overwritten with the TCP peer, never appended: Authelia and the
- * apps take its first entry as the client, and a client-supplied value would let an attacker dodge regulation
- * and Fail2Ban by forging it.
+ * Server-level guards, run in nginx's server rewrite phase before any location (after NPM's force-SSL redirect):
+ * - the client address: NPM trusts `X-Real-IP` from every private network at http level; a server-level
+ *   `set_real_ip_from` replaces that list (nginx does not merge it), so only the named proxies, or none (`unix:`);
+ * - 421 when `Host` or SNI name another site: nginx routes an absolute-form request line by its own host, but
+ *   apps and logs read `Host`;
+ * - the `Connection` header towards the app is `upgrade` or nothing, never the client's list of hop-by-hop names.
  */
-function upstreamHeaders(): NginxDirective[] {
+function serverGuards(args: EdgeSnippetArgs): NginxDirective[] {
+    const name = regexLiteral(args.fqdn);
+    const realIp = args.trustedProxies.length
+        ? [...args.trustedProxies.map((cidr) => d("set_real_ip_from", cidr)), d("real_ip_header", "X-Forwarded-For"), d("real_ip_recursive", "on")]
+        : [d("set_real_ip_from", "unix:")];
     return [
-        d("proxy_set_header", "Host", "$host"),
+        ...realIp,
+        d("access_log", EDGE_ACCESS_LOG, NPM_LOG_FORMAT),
+        when(["$http_host", "!~*", `^${name}\\.?(:443)?$`], d("return", "421")),
+        when(["$ssl_server_name", "!~*", `^(${name})?$`], d("return", "421")),
+        d("set", "$monsterr_connection", ""),
+        when(["$http_upgrade"], d("set", "$monsterr_connection", "upgrade")),
+    ];
+}
+
+/**
+ * Authelia cleans the path it judges (Go's `path.Clean` after percent-decoding), while an app may resolve `..`,
+ * encoded dots and slashes, or backslashes differently: such a request could be judged as a bypass path and served
+ * as another. A path in canonical form means the same thing to both, so anything else is refused before the
+ * decision.
+ */
+const NON_CANONICAL_PATH = String.raw`^[^?]*(/\.\.?(/|\?|$)|%2e|%2f|%5c|\\)`;
+
+/**
+ * Headers toward the app. `X-Forwarded-For` is overwritten with the client address (see serverGuards), never
+ * appended: Authelia and the apps take its first entry as the client. Identity headers are cleared here and set
+ * only from Authelia's answer on protected routes, so a client can never send its own `Remote-User`.
+ */
+function upstreamHeaders(fqdn: string): NginxDirective[] {
+    return [
+        d("proxy_set_header", "Host", fqdn),
         d("proxy_set_header", "X-Real-IP", "$remote_addr"),
         d("proxy_set_header", "X-Forwarded-For", "$remote_addr"),
         d("proxy_set_header", "X-Forwarded-Proto", "$scheme"),
-        d("proxy_set_header", "X-Forwarded-Host", "$http_host"),
+        d("proxy_set_header", "X-Forwarded-Host", fqdn),
         d("proxy_set_header", "X-Forwarded-URI", "$request_uri"),
         d("proxy_set_header", "X-Forwarded-Ssl", "on"),
         d("proxy_http_version", "1.1"),
         d("proxy_set_header", "Upgrade", "$http_upgrade"),
-        d("proxy_set_header", "Connection", "$http_connection"),
+        d("proxy_set_header", "Connection", "$monsterr_connection"),
         d("proxy_buffering", "off"),
         d("proxy_read_timeout", "360"),
     ];
 }
 
-/** The Authelia subrequest: method and full URL of the original request, the client's address, no body. */
-function authzLocation(): NginxDirective {
+/**
+ * The Authelia subrequest: method and URL of the original request with the proxy host's own name, the client's
+ * address, no body. Headers Authelia would otherwise read from the client (`X-Forwarded-*`, `X-Authelia-URL`) are
+ * blanked.
+ */
+function authzLocation(fqdn: string): NginxDirective {
     return {
         name: "location",
         args: [AUTHZ_LOCATION],
@@ -72,8 +131,9 @@ function authzLocation(): NginxDirective {
             d("internal"),
             d("proxy_pass", "$authelia_upstream/api/authz/auth-request"),
             d("proxy_set_header", "X-Original-Method", "$request_method"),
-            d("proxy_set_header", "X-Original-URL", "$scheme://$http_host$request_uri"),
+            d("proxy_set_header", "X-Original-URL", `https://${fqdn}$request_uri`),
             d("proxy_set_header", "X-Forwarded-For", "$remote_addr"),
+            ...["X-Forwarded-Method", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-URI", "X-Authelia-URL"].map((h) => d("proxy_set_header", h, "")),
             d("proxy_set_header", "Content-Length", ""),
             d("proxy_set_header", "Connection", ""),
             d("proxy_pass_request_body", "off"),
@@ -92,7 +152,7 @@ function authzLocation(): NginxDirective {
  * `location /` behind Authelia: identity headers for the app; a 401 becomes a redirect to the portal URL that
  * Authelia computes from its session cookie settings (its `Location` header).
  */
-function protectedRoot(): NginxDirective {
+function protectedRoot(fqdn: string): NginxDirective {
     return {
         name: "location",
         args: ["/"],
@@ -108,20 +168,31 @@ function protectedRoot(): NginxDirective {
             d("proxy_set_header", "Remote-Groups", "$authelia_groups"),
             d("proxy_set_header", "Remote-Name", "$authelia_name"),
             d("proxy_set_header", "Remote-Email", "$authelia_email"),
-            ...upstreamHeaders(),
+            ...upstreamHeaders(fqdn),
             d("proxy_pass", "$forward_scheme://$server:$port"),
         ],
     };
 }
 
-function openRoot(): NginxDirective {
-    return { name: "location", args: ["/"], block: [...upstreamHeaders(), d("proxy_pass", "$forward_scheme://$server:$port")] };
+/** `location /` of a bypass route (the portal, Plex): no decision, and no identity a client could claim. */
+function openRoot(fqdn: string): NginxDirective {
+    return {
+        name: "location",
+        args: ["/"],
+        block: [...IDENTITY_HEADERS.map((h) => d("proxy_set_header", h, "")), ...upstreamHeaders(fqdn), d("proxy_pass", "$forward_scheme://$server:$port")],
+    };
 }
 
 /** The directives of one proxy host's `advanced_config`. */
 export function edgeDirectives(args: EdgeSnippetArgs): NginxDirective[] {
-    if (!args.forwardAuth) return [openRoot()];
-    return [d("set", "$authelia_upstream", args.autheliaUrl), authzLocation(), protectedRoot()];
+    if (!args.forwardAuth) return [...serverGuards(args), openRoot(args.fqdn)];
+    return [
+        ...serverGuards(args),
+        when(["$request_uri", "~*", NON_CANONICAL_PATH], d("return", "400")),
+        d("set", "$authelia_upstream", args.autheliaUrl),
+        authzLocation(args.fqdn),
+        protectedRoot(args.fqdn),
+    ];
 }
 
 export function edgeSnippet(args: EdgeSnippetArgs): string {

@@ -14,6 +14,8 @@ export interface ProxyHostsArgs {
     certificateIds: Record<string, pulumi.Input<string>>;
     /** Address of the host as seen from the proxy network: where host-network services (Plex) listen. */
     hostGateway: pulumi.Input<string>;
+    /** Proxies in front of NPM whose X-Forwarded-For is believed (monsterr:trustedProxies). */
+    trustedProxies: readonly string[];
 }
 
 /** The proxy container: the API client runs inside it, so port 81 never leaves the container. */
@@ -66,7 +68,7 @@ export class ProxyHosts extends pulumi.ComponentResource {
                     blockExploits: true,
                     cachingEnabled: false,
                     allowWebsocketUpgrade: true,
-                    advancedConfig: edgeSnippet({ autheliaUrl: AUTHELIA_URL, forwardAuth: s.route.auth !== "bypass" }),
+                    advancedConfig: edgeSnippet({ fqdn: s.fqdn, autheliaUrl: AUTHELIA_URL, forwardAuth: s.route.auth !== "bypass", trustedProxies: args.trustedProxies }),
                 },
                 { parent: this },
             );

@@ -9,7 +9,7 @@ import { FileBuilder } from "./types";
 export interface AutheliaConfiguration {
     theme: "light" | "dark" | "grey" | "auto";
     default_2fa_method: "totp" | "webauthn";
-    server: { address: string; endpoints: { authz: Record<string, { implementation: "AuthRequest" }> } };
+    server: { address: string; endpoints: { authz: Record<string, { implementation: "AuthRequest"; authn_strategies: { name: "CookieSession" }[] }> } };
     log: { level: "info" | "debug"; format: "text" | "json"; file_path: string; keep_stdout: boolean };
     telemetry: { metrics: { enabled: boolean; address: string } };
     totp: { disable: boolean; issuer: string; algorithm: "SHA1"; digits: 6; period: number; skew: number; secret_size: number };
@@ -79,7 +79,9 @@ export function autheliaConfiguration(s: AutheliaSettings): AutheliaConfiguratio
     return {
         theme: "auto",
         default_2fa_method: "totp",
-        server: { address: "tcp://:9091/", endpoints: { authz: { [AUTHZ_ENDPOINT]: { implementation: "AuthRequest" } } } },
+        // Sessions only: Authelia's default for AuthRequest also accepts `Authorization: Basic` (password, no second
+        // factor, no portal), and the apps behind it use that header for their own tokens (Audiobookshelf's Bearer).
+        server: { address: "tcp://:9091/", endpoints: { authz: { [AUTHZ_ENDPOINT]: { implementation: "AuthRequest", authn_strategies: [{ name: "CookieSession" }] } } } },
         log: { level: "info", format: "text", file_path: AUTHELIA_LOG, keep_stdout: true },
         telemetry: { metrics: { enabled: true, address: `tcp://:${AUTHELIA_METRICS_PORT}/metrics` } },
         totp: { disable: false, issuer: s.domain, algorithm: "SHA1", digits: 6, period: 30, skew: 1, secret_size: 32 },

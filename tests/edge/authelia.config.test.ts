@@ -1,10 +1,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
+import { ROUTES } from "../policy/routes";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { argon2Verify } from "hash-wasm";
-import { CATALOG } from "../../config/catalog";
 import { Plan, plan } from "../support/plan";
 import { upstreamSchemas } from "../support/upstreamSchemas";
 
@@ -58,28 +58,36 @@ describe("Authelia configuration.yml and users_database.yml (prod plan)", () => 
         expect(config.telemetry.metrics).toEqual({ enabled: true, address: "tcp://:9959/metrics" });
     });
 
-    it("denies by default; admin apps need two factors and the admins group; bypass only for the portal, own-login apps and API-key paths", () => {
+    it("matches the reviewed route policy (tests/policy/routes.ts): default deny, each route's factor, groups and bypass paths", () => {
         const rules: { domain: string[]; policy: string; subject?: string[]; resources?: string[] }[] = config.access_control.rules;
         expect(config.access_control.default_policy).toBe("deny");
-        for (const s of CATALOG.filter((s) => s.route)) {
-            const fqdn = `${s.route!.subdomain}.media.example.com`;
+        const routed = [...new Set(rules.flatMap((r) => r.domain))].map((d) => d.replace(".media.example.com", "")).sort();
+        expect(routed).toEqual(Object.keys(ROUTES).sort());
+        for (const [sub, policy] of Object.entries(ROUTES)) {
+            const fqdn = `${sub}.media.example.com`;
             const mine = rules.filter((r) => r.domain.includes(fqdn));
-            expect(mine.length).toBeGreaterThan(0);
+            expect(mine.every((r) => r.domain.length === 1)).toBe(true);
             const unconditional = mine.filter((r) => !r.resources);
-            expect(unconditional).toHaveLength(1);
-            if (s.route!.auth === "bypass") {
-                expect(["authelia", "plex"]).toContain(s.name);
-                continue;
-            }
-            expect(unconditional[0]).toMatchObject({ policy: s.route!.auth, subject: expect.arrayContaining(["group:admins"]) });
-            if (s.route!.group === "admins") expect(unconditional[0]).toEqual({ domain: [fqdn], policy: "two_factor", subject: ["group:admins"] });
+            expect({ sub, rules: unconditional.map(({ policy, subject }) => ({ policy, subject })) }).toEqual({
+                sub,
+                rules: [policy.auth === "bypass" ? { policy: "bypass", subject: undefined } : { policy: policy.auth, subject: policy.groups.map((g) => `group:${g}`) }],
+            });
             // First match wins: path bypasses must come before the route's own rule.
             const bypass = mine.filter((r) => r.resources);
-            expect(bypass.map((r) => r.policy)).toEqual(bypass.length ? ["bypass"] : []);
-            if (bypass.length) expect(rules.indexOf(bypass[0])).toBeLessThan(rules.indexOf(unconditional[0]));
+            expect(bypass.every((r) => r.policy === "bypass" && rules.indexOf(r) < rules.indexOf(unconditional[0]))).toBe(true);
+            const resources = bypass.flatMap((r) => r.resources!);
+            // What Authelia lets through without a session, judged on the cleaned path plus query as it does.
+            const open = (path: string) => resources.some((re) => new RegExp(re).test(path));
+            for (const b of policy.bypass) {
+                const samples = "exact" in b ? [b.exact, `${b.exact}?x=1`] : [`${b.prefix}v1/x`, `${b.prefix}a/b?c=d`, b.prefix];
+                for (const path of samples) expect({ sub, path, open: open(path) }).toEqual({ sub, path, open: true });
+                const near = "exact" in b ? [`${b.exact}x`, `${b.exact}-as-admin`, `${b.exact}/x`, `/x${b.exact}`] : [`${b.prefix.slice(0, -1)}x`, `${b.prefix.slice(0, -1)}`, `/x${b.prefix}`];
+                for (const path of near.filter((n) => !policy.bypass.some((o) => ("exact" in o ? o.exact === n.split("?")[0] : n.startsWith(o.prefix))))) {
+                    expect({ sub, path, open: open(path) }).toEqual({ sub, path, open: false });
+                }
+            }
+            for (const path of ["/", "/initialize.json", "/admin", "/x/api/y"]) expect({ sub, path, open: open(path) }).toEqual({ sub, path, open: false });
         }
-        expect(rules.filter((r) => r.policy === "bypass" && !r.resources).map((r) => r.domain[0]).sort()).toEqual(["auth.media.example.com", "plex.media.example.com"]);
-        expect(rules.find((r) => r.domain[0] === "sonarr.media.example.com" && r.resources)?.resources).toEqual(["^/api([/?].*)?$"]);
     });
 
     it("stores the admin as an argon2id hash of the generated password, in admins and users", async () => {

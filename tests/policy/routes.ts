@@ -1,0 +1,51 @@
+/**
+ * The reviewed access policy of every public route, written by hand and compared against what the program
+ * generates (Authelia's rules, NPM's proxy hosts, the edge attack test). It is deliberately not read from the
+ * catalog: changing who may reach an app takes two edits, the catalog and this table, and a reviewer sees both.
+ *
+ * `bypass` paths are reachable without Authelia because their clients authenticate to the app itself (an API key,
+ * the app's own login); `exact` is that path (with any query), `prefix` everything below it.
+ */
+export type PolicyPath = { exact: string } | { prefix: string };
+
+export interface RoutePolicy {
+    /** The catalog service behind it. */
+    service: string;
+    auth: "bypass" | "one_factor" | "two_factor";
+    /** Authelia groups allowed (admins are always among them); none for bypass routes. */
+    groups: ("admins" | "users")[];
+    bypass: PolicyPath[];
+}
+
+const ARR_API: PolicyPath[] = [{ exact: "/api" }, { prefix: "/api/" }];
+const admin = (service: string, bypass: PolicyPath[] = []): RoutePolicy => ({ service, auth: "two_factor", groups: ["admins"], bypass });
+const household = (service: string, bypass: PolicyPath[] = []): RoutePolicy => ({ service, auth: "one_factor", groups: ["admins", "users"], bypass });
+
+/** By subdomain. */
+export const ROUTES: Record<string, RoutePolicy> = {
+    // The portal itself, and Plex, which has its own account login for its apps.
+    auth: { service: "authelia", auth: "bypass", groups: [], bypass: [] },
+    plex: { service: "plex", auth: "bypass", groups: [], bypass: [] },
+    sonarr: admin("sonarr", ARR_API),
+    radarr: admin("radarr", ARR_API),
+    lidarr: admin("lidarr", ARR_API),
+    bazarr: admin("bazarr", ARR_API),
+    prowlarr: admin("prowlarr", ARR_API),
+    readarr: admin("readarr", ARR_API),
+    tautulli: admin("tautulli", ARR_API),
+    qbittorrent: admin("qbittorrent"),
+    nzbget: admin("nzbget"),
+    calibre: admin("calibre"),
+    prometheus: admin("prometheus"),
+    grafana: admin("grafana"),
+    portainer: admin("portainer"),
+    alerts: admin("alertmanager"),
+    watchlist: admin("watchlist"),
+    // Household apps: one factor for every signed-in member. Audiobookshelf's mobile apps sign in to the app itself.
+    audiobooks: household("audiobookshelf", [{ prefix: "/api/" }, { exact: "/login" }, { prefix: "/socket.io/" }, { prefix: "/public/" }, { prefix: "/feed/" }]),
+    home: household("organizr"),
+    requests: household("overseerr"),
+};
+
+/** Authelia regulation and Fail2Ban jails: the numbers a reviewer signed off. */
+export const REGULATION = { max_retries: 5, find_time: "10m", ban_time: "30m", modes: ["user", "ip"] };
