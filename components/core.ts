@@ -4,9 +4,7 @@ import { ProxyHosts, npmAccess } from "./edge/proxyHosts";
 import { EdgeTls } from "./edge/tls";
 import { Firewall } from "./edge/firewall";
 import { firewallPolicy } from "./edge/ufwRules";
-import { hostCommand } from "./hostCommand";
 import { ServiceGroup, ServiceGroupArgs, enabledServices } from "./serviceGroup";
-import { shQuote } from "./shell";
 
 export type CoreArgs = ServiceGroupArgs;
 
@@ -15,7 +13,6 @@ export class Core extends ServiceGroup {
     readonly proxyHosts?: ProxyHosts;
     /** Only on an ssh host: the dev stack never touches its own machine's firewall. */
     readonly firewall?: Firewall;
-    readonly fail2banLogRescan?: pulumi.CustomResource;
 
     constructor(name: string, args: CoreArgs, opts?: pulumi.ComponentResourceOptions) {
         super("monsterr:core:Core", "core", name, { ...args, vars: { ...args.vars, ADMIN_EMAIL: args.config.adminEmail } }, opts);
@@ -28,22 +25,9 @@ export class Core extends ServiceGroup {
             this.tls = new EdgeTls(`${name}-tls`, { domain: config.domain, tls: config.tls, fqdns: routed.map((s) => s.fqdn), access, dnsCredentials: config.secrets.dnsCredentials }, edgeDeps);
             this.proxyHosts = new ProxyHosts(
                 `${name}-proxy-hosts`,
-                { services: routed, access, certificateIds: this.tls.certificateIds, hostGateway: args.networks.proxyGateway },
+                { services: routed, access, certificateIds: this.tls.certificateIds, hostGateway: args.networks.proxyGateway, trustedProxies: config.trustedProxies },
                 edgeDeps,
             );
-            const fail2ban = this.services.fail2ban;
-            if (fail2ban) {
-                // Fail2Ban expands its log globs only when it starts, and NPM creates proxy-host-<id>_access.log
-                // when a host is added: restart it (its bans come back from its database) whenever the set of
-                // proxy hosts changes, or the 401/403 jail would watch none of them.
-                const docker = args.host.target.kind === "local" ? `docker -H ${shQuote(args.host.target.dockerHost)}` : "docker";
-                this.fail2banLogRescan = hostCommand(
-                    `${name}-fail2ban-log-rescan`,
-                    { create: `${docker} restart ${shQuote(fail2ban.containerName)} >/dev/null`, triggers: Object.values(this.proxyHosts.hosts).map((h) => h.id) },
-                    args.host.target,
-                    { parent: this, dependsOn: [fail2ban.container, ...Object.values(this.proxyHosts.hosts)] },
-                );
-            }
         }
         if (args.host.target.kind === "ssh") {
             this.firewall = new Firewall(

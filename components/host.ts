@@ -23,6 +23,12 @@ export const DATA_TREE = [
     "media/tv", "media/movies", "media/music", "media/books", "media/audiobooks", "media/podcasts",
 ];
 
+/**
+ * Fail2Ban's sshd jail reads /var/log/auth.log, which must exist when the fail2ban container starts (see LOGS in
+ * files/fail2ban.ts); Debian 12 writes it only once rsyslog is installed, which the firewall step may do later.
+ */
+const AUTH_LOG_LINE = "[ -e /var/log/auth.log ] || install -m 0640 -o root -g adm /dev/null /var/log/auth.log";
+
 /** The machine: its Docker daemon (as a provider) and the directory tree every app mounts. */
 export class Host extends pulumi.ComponentResource {
     readonly provider: docker.Provider;
@@ -60,6 +66,7 @@ export class Host extends pulumi.ComponentResource {
                     `  chown 0:${args.pgid} ${shQuote(this.secretsDir)}`,
                     `  chown ${owner} ${dataDirs}${appDirs ? " " + appDirs : ""}`,
                     "fi",
+                    ...(args.target.kind === "ssh" && args.services.includes("fail2ban") ? [AUTH_LOG_LINE] : []),
                 ),
             },
             args.target,

@@ -13,6 +13,8 @@ export interface PlannedResource {
     custom: boolean;
     /** Inputs with secret values wrapped as the engine sees them (see isSecret / redact). */
     inputs: Record<string, unknown>;
+    /** Names of the resources given in its `dependsOn` (components stand for all their children). */
+    dependsOn: string[];
 }
 
 export interface OfflineRun {
@@ -87,7 +89,7 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>, 
  */
 export async function runOffline(config: EngineConfig, stack: string, load: () => unknown = defaultLoad): Promise<OfflineRun> {
     const generatedSecrets: string[] = [];
-    const registered: Omit<PlannedResource, "parent">[] = [];
+    const registered: Omit<PlannedResource, "parent" | "dependsOn">[] = [];
     pulumi.runtime.setAllConfig(config.values, config.secretKeys);
     await pulumi.runtime.setMocks(
         {
@@ -106,12 +108,16 @@ export async function runOffline(config: EngineConfig, stack: string, load: () =
     // Mocks are not told a resource's parent; a stack transformation (run by the SDK itself) sees it.
     const names = new Map<pulumi.Resource, string>();
     const parents = new Map<string, string | null>();
+    const dependencies = new Map<string, string[]>();
     let exported: Record<string, unknown> = {};
     let failure: unknown;
     await pulumi.runtime.runInPulumiStack(async () => {
         pulumi.runtime.registerStackTransformation((t) => {
             names.set(t.resource, t.name);
             parents.set(`${t.type}::${t.name}`, t.opts.parent ? names.get(t.opts.parent) ?? null : null);
+            const deps = t.opts.dependsOn;
+            const list: unknown[] = Array.isArray(deps) ? deps : deps ? [deps] : [];
+            dependencies.set(`${t.type}::${t.name}`, list.flatMap((d) => (d instanceof pulumi.Resource && names.has(d) ? [names.get(d)!] : [])));
             return undefined;
         });
         try {
@@ -123,7 +129,7 @@ export async function runOffline(config: EngineConfig, stack: string, load: () =
     });
     // Stack outputs can resolve before every registration has reached the monitor: drain the RPC queue first.
     await pulumi.runtime.disconnect();
-    const resources = registered.map((r) => ({ ...r, parent: parents.get(`${r.type}::${r.name}`) ?? null }));
+    const resources = registered.map((r) => ({ ...r, parent: parents.get(`${r.type}::${r.name}`) ?? null, dependsOn: dependencies.get(`${r.type}::${r.name}`) ?? [] }));
     if (failure !== undefined) {
         // The program threw (a ConfigError, say): report it with what had been registered by then.
         throw Object.assign(failure as object, { plannedResources: resources });

@@ -21,8 +21,6 @@ export function packagesScript(): string {
         "  DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing >/dev/null",
         "fi",
         "if [ -d /run/systemd/system ]; then systemctl enable --now rsyslog.service >/dev/null 2>&1; fi",
-        // The sshd jail needs its log to exist at fail2ban's start, even before sshd's first line.
-        "[ -e /var/log/auth.log ] || install -m 0640 -o root -g adm /dev/null /var/log/auth.log",
     );
 }
 

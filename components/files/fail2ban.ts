@@ -1,5 +1,6 @@
 import { StackConfig } from "../../config/types";
 import { ServiceName } from "../../config/catalog";
+import { EDGE_ACCESS_LOG } from "../edge/authSnippet";
 import { firewallPolicy } from "../edge/ufwRules";
 import { FileBuilder } from "./types";
 
@@ -70,13 +71,20 @@ export interface Fail2banJail {
     ban: BanAction;
 }
 
-/** Paths inside the fail2ban container (see the catalog entry's volumes). */
+/**
+ * Paths inside the fail2ban container (see the catalog entry's volumes). Each exists before the container starts,
+ * whatever the order on a fresh host: fail2ban 1.1.0 refuses its whole configuration when one jail finds no log
+ * (fail2ban/client/jailreader.py, "Have not found any log file"), so a missing file would stop every jail.
+ * - auth.log: created by the host preparation on an ssh host (Debian 12 writes it once rsyslog is installed);
+ * - authelia.log: seeded in Authelia's folder (Authelia logs to /config/logs/authelia.log);
+ * - the proxy log: every proxy host also logs to one file, seeded in NPM's /data/logs (see authSnippet.ts). Not
+ *   NPM's per-host logs, which appear only once a host exists, nor its fallback log, whose client address a
+ *   forged X-Real-IP from any private network decides (NPM's http-level set_real_ip_from).
+ */
 export const LOGS = {
     sshd: "/var/log/auth.log",
-    /** Authelia logs to /config/logs/authelia.log, which is <configRoot>/authelia/logs. */
     authelia: "/logs/authelia/authelia.log",
-    /** NPM writes one access log per proxy host, and the `standard` format for its default server. */
-    proxy: ["/logs/proxy/proxy-host-*_access.log", "/logs/proxy/fallback_access.log"],
+    proxy: `/logs/proxy/${EDGE_ACCESS_LOG.split("/").pop()}`,
 } as const;
 
 /** A quoted logrus value: escaped quotes stay inside it, so a username cannot fake a field that follows. */
@@ -99,14 +107,18 @@ export const AUTHELIA_FILTER: Fail2banFilter = {
 };
 
 /**
- * 401/403 answers in NPM's access logs: `[time] cache upstream status - METHOD scheme host "uri" [Client ip] ...`
- * for proxy hosts and `[time] status - METHOD ...` for the default server; the status is the field before ` - `.
- * fail2ban cuts the matched date out of the line first, so what is left of its brackets is optional. nginx writes
- * a `"` inside the URI or user agent as `\x22`, so those fields cannot fake a status or a `[Client ...]`.
+ * What the proxy jail is for: clients the edge keeps refusing. In NPM's `proxy` format
+ * (`[time] cache upstream status - METHOD scheme host "uri" [Client ip] ...`) it counts 400 (a non-canonical path,
+ * refused before Authelia), 401 (an app rejecting an API key on a bypass path), 403 (Authelia's deny, NPM's
+ * exploit filter) and 421 (a request naming another site). Signed-out visits to a protected app are not
+ * counted: they log 302 (error_page 401 =302 to the portal), which every user sees after a session expires;
+ * password guessing is the Authelia jail's. fail2ban cuts the matched date out of the line first, so what is left
+ * of its brackets is optional. nginx writes a `"` inside the URI or user agent as `\x22`, so those fields cannot
+ * fake a status or a `[Client ...]`.
  */
 export const PROXY_FILTER: Fail2banFilter = {
     name: "monsterr-proxy",
-    failregex: [String.raw`^\s*\[?\]?\s*(?:[\w.:,-]+\s+)*?(?:401|403)\s+-\s+[A-Z]+\s+\S+\s+\S+\s+"[^"]*"\s+\[Client\s+<ADDR>\]`],
+    failregex: [String.raw`^\s*\[?\]?\s*(?:[\w.:,-]+\s+)*?(?:400|401|403|421)\s+-\s+[A-Z]+\s+\S+\s+\S+\s+"[^"]*"\s+\[Client\s+<ADDR>\]`],
     ignoreregex: [],
 };
 
@@ -127,7 +139,7 @@ export function fail2banJails(config: Pick<StackConfig, "host" | "torrentPort">,
             jails.push({ name: "monsterr-authelia", filter: AUTHELIA_FILTER.name, logpath: [LOGS.authelia], maxretry: 5, findtime: "10m", bantime: "1h", ban });
         }
         // A flood, not a typo: a user mistyping a password a few times must not lose access to every app.
-        jails.push({ name: "monsterr-proxy", filter: PROXY_FILTER.name, logpath: LOGS.proxy, maxretry: 30, findtime: "2m", bantime: "1h", ban });
+        jails.push({ name: "monsterr-proxy", filter: PROXY_FILTER.name, logpath: [LOGS.proxy], maxretry: 30, findtime: "2m", bantime: "1h", ban });
     }
     return jails;
 }
@@ -166,11 +178,41 @@ export function filterSections(f: Fail2banFilter): IniSection[] {
     return [{ name: "Definition", entries: [["failregex", f.failregex], ["ignoreregex", f.ignoreregex]] }];
 }
 
-/** jail.d and filter.d for the crazymax/fail2ban container's /data (it links them into /etc/fail2ban). */
+/** Where the start script sits in the container (the fail2ban folder is mounted at /data). */
+export const FAIL2BAN_START = "/data/monsterr-start.sh";
+
+/**
+ * The container's entrypoint: picks the iptables backend in which the host's Docker keeps DOCKER-USER, then hands
+ * over to the image's own entrypoint. The image (crazymax/fail2ban 1.1.0, entrypoint.sh) stays on iptables-nft
+ * unless `iptables -L` fails, so on a host whose Docker and UFW use iptables-legacy every ban would go to an nft
+ * chain that container traffic never passes (or fail: no DOCKER-USER there). Where both backends have the chain,
+ * the one holding Monsterr's firewall rules wins.
+ */
+export function fail2banStartScript(): string {
+    return [
+        "#!/bin/sh",
+        "# monsterr: run fail2ban with the iptables backend of the host's DOCKER-USER chain.",
+        "# `iptables` is the image's default (nft) until its entrypoint switches; xtables-legacy-multi is the legacy one.",
+        "chain() { \"$@\" -w -n -L DOCKER-USER >/dev/null 2>&1; }",
+        "ours() { \"$@\" -t filter 2>/dev/null | grep -q -- '^-A DOCKER-USER .*monsterr:'; }",
+        "if chain xtables-legacy-multi iptables && { ! chain iptables || { ours xtables-legacy-multi iptables-save && ! ours iptables-save; }; }; then",
+        "  IPTABLES_MODE=legacy",
+        "else",
+        "  IPTABLES_MODE=nft",
+        "fi",
+        "export IPTABLES_MODE",
+        'echo "monsterr: iptables backend $IPTABLES_MODE"',
+        'exec /entrypoint.sh "$@"',
+        "",
+    ].join("\n");
+}
+
+/** jail.d and filter.d for the crazymax/fail2ban container's /data (it links them into /etc/fail2ban), and its start script. */
 export const fail2banFiles: FileBuilder = ({ config, enabled }) => {
     const jails = fail2banJails(config, enabled);
     const used = new Set(jails.map((j) => j.filter));
     return [
+        { path: FAIL2BAN_START.replace(/^\/data\//, ""), content: fail2banStartScript(), mode: "0755" },
         { path: "jail.d/monsterr.local", content: serializeIni(jailSections(jails)) },
         ...FILTERS.filter((f) => used.has(f.name)).map((f) => ({ path: `filter.d/${f.name}.conf`, content: serializeIni(filterSections(f)) })),
     ];

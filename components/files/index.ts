@@ -4,6 +4,7 @@ import { alertmanagerFiles } from "./alertmanager";
 import { blackboxFiles } from "./blackbox";
 import { fail2banFiles } from "./fail2ban";
 import { grafanaFiles } from "./grafana";
+import { nginxProxyManagerFiles } from "./nginxProxyManager";
 import { prometheusFiles } from "./prometheus";
 import { qbittorrentFiles } from "./qbittorrent";
 import { redisFiles } from "./redis";
@@ -13,6 +14,7 @@ export * from "./types";
 
 /** The generated files of each service that has any; every other service only gets its folders and secrets. */
 export const FILE_BUILDERS: Partial<Record<ServiceName, FileBuilder>> = {
+    "nginx-proxy-manager": nginxProxyManagerFiles,
     redis: redisFiles,
     authelia: autheliaFiles,
     prometheus: prometheusFiles,

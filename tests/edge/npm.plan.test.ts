@@ -29,12 +29,12 @@ describe("the prod plan's edge: proxy hosts and certificates", () => {
         expect(npm.envs).toEqual(expect.arrayContaining(["INITIAL_ADMIN_EMAIL=admin@example.com", "INITIAL_ADMIN_PASSWORD__FILE=/run/secrets/npm-admin-password"]));
     });
 
-    it.each(["dev", "prod"] as const)("%s: restarts fail2ban whenever the proxy hosts change, so its log glob picks up each new host's access log", async (stack) => {
+    it.each(["dev", "prod"] as const)("%s: NPM downloads no CDN ranges to trust X-Real-IP from, and seeds the edge log Fail2Ban reads", async (stack) => {
         const p = await plan(stack);
-        const rescan = p.resources.filter((r) => r.name === "monsterr-core-fail2ban-log-rescan");
-        expect(rescan).toHaveLength(1);
-        expect([...(rescan[0].inputs.triggers as string[])].sort()).toEqual(p.byType(HOST).map((r) => `${r.name}-id`).sort());
-        expect(String(rescan[0].inputs.create)).toContain(stack === "dev" ? "docker -H 'unix:///var/run/docker.sock' restart 'fail2ban'" : "docker restart '\\''fail2ban'\\''");
+        expect(p.container("nginx-proxy-manager")!.envs).toContain("IP_RANGES_FETCH_ENABLED=false");
+        const root = stack === "dev" ? "/var/tmp/monsterr-dev/config" : "/opt/monsterr";
+        expect(p.files.get(`${root}/nginx-proxy-manager/data/logs/monsterr_access.log`)).toBe("");
+        expect(p.resources.some((r) => r.name.includes("fail2ban-log-rescan"))).toBe(false);
     });
 
     it("sends NPM request bodies its v2.15.1 schemas accept, for every planned host and certificate", async () => {

@@ -1,5 +1,5 @@
 import { OfflineRun, PlannedResource, reveal, runOffline } from "../../scripts/offline";
-import { fileContents } from "../../scripts/planFiles";
+import { fileContents, plannedFiles } from "../../scripts/planFiles";
 import { EngineConfig, readStackConfig } from "../../scripts/stackConfig";
 
 export { isSecret, redact, reveal } from "../../scripts/offline";
@@ -28,6 +28,13 @@ export interface Plan extends OfflineRun {
     containers(): Record<string, any>[];
     /** Every file the program writes on the host: absolute path to content (secrets revealed). */
     files: Map<string, string>;
+    /**
+     * Every resource that `name` waits for through `dependsOn`, transitively; depending on a component means
+     * waiting for everything under it (Pulumi's rule).
+     */
+    waitsFor(name: string): Set<string>;
+    /** The name of the command resource that writes a host file. */
+    writerOf(path: string): string | undefined;
 }
 
 const cache = new Map<string, Promise<Plan>>();
@@ -55,12 +62,29 @@ export async function freshPlan(stack: "dev" | "prod", overrides: Record<string,
     const run = await runOffline(stackConfig(stack, overrides, secrets), stack);
     const byType = (type: string) => run.resources.filter((r) => r.type === type);
     const containers = () => byType("docker:index/container:Container").map((r) => reveal(r.inputs) as Record<string, any>);
+    const byName = new Map(run.resources.map((r) => [r.name, r]));
+    const children = new Map<string, string[]>();
+    for (const r of run.resources) if (r.parent) children.set(r.parent, [...(children.get(r.parent) ?? []), r.name]);
+    const waitsFor = (name: string): Set<string> => {
+        const seen = new Set<string>();
+        const visit = (n: string) => {
+            if (seen.has(n)) return;
+            seen.add(n);
+            for (const c of children.get(n) ?? []) visit(c);
+            for (const d of byName.get(n)?.dependsOn ?? []) visit(d);
+        };
+        for (const d of byName.get(name)?.dependsOn ?? []) visit(d);
+        return seen;
+    };
+    const writers = new Map(plannedFiles(run.resources).map((f) => [f.path, f.resource]));
     return {
         ...run,
         byType,
         containers,
         container: (service: string) => containers().find((c) => c.name === service),
         files: fileContents(run.resources),
+        waitsFor,
+        writerOf: (path: string) => writers.get(path),
     };
 }
 
