@@ -20,6 +20,14 @@ export interface HostTarget {
     sudo: boolean;
 }
 
+/**
+ * One SSH connection for every `ssh` the workstation starts towards the host (the Docker provider's and each NPM API
+ * call): later sessions ride the first one's connection while it lives. `~/.ssh` keeps the socket private; where it
+ * does not exist, ssh connects without multiplexing. (@pulumi/command's remote commands use their own SSH client,
+ * one connection each.)
+ */
+export const SSH_MULTIPLEX_OPTS = ["-o", "ControlMaster=auto", "-o", "ControlPath=~/.ssh/monsterr-%C", "-o", "ControlPersist=60"];
+
 export function hostTarget(host: HostConfig, privateKey?: pulumi.Output<string>): HostTarget {
     if (host.kind === "local") {
         return { kind: "local", dockerHost: host.dockerHost, dockerSshOpts: [], sudo: false };
@@ -33,6 +41,7 @@ export function hostTarget(host: HostConfig, privateKey?: pulumi.Output<string>)
             "-o", "StrictHostKeyChecking=yes",
             "-o", "UserKnownHostsFile=/dev/null",
             "-o", `KnownHostsCommand=/bin/echo %H ${host.hostKey}`,
+            ...SSH_MULTIPLEX_OPTS,
         ],
         connection: { host: host.address, port: host.port, user: host.user, hostKey: host.hostKey, ...(privateKey ? { privateKey } : {}) },
         sudo: host.user !== "root",

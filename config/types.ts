@@ -7,7 +7,10 @@ export type HostConfig =
     | {
           kind: "ssh";
           address: string;
+          /** The port Pulumi connects to. */
           port: number;
+          /** The port sshd listens on, on the host: what the firewall opens and the sshd jail bans. */
+          sshdPort: number;
           user: string;
           /** The host's public key (`ssh-ed25519 AAAA...`), pinned: no trust on first use. */
           hostKey: string;
@@ -63,6 +66,8 @@ export interface StackConfig {
     tls: TlsConfig;
     monitoring: MonitoringConfig;
     networks: NetworkConfig;
+    /** Proxies in front of the reverse proxy (a CDN, a LAN load balancer) whose X-Forwarded-For is believed; CIDRs. */
+    trustedProxies: string[];
     /** Alertmanager receivers and routes (`monsterr:alerting`); none configured means a null receiver. */
     alerting: AlertingConfig;
     services: Record<ServiceName, ResolvedService>;

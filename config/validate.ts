@@ -1,11 +1,12 @@
 import { CATALOG, SERVICE_NAMES, ServiceName } from "./catalog";
 import { ALERTING_SECRET_KEYS, validateAlerting } from "./alerting";
 import { ConfigError, ConfigIssue } from "./errors";
+import { isIPv6 } from "net";
 import { Bad, bool, int, num, obj, show, str, unknownFields } from "./parse";
 import { HostConfig, MonitoringConfig, NetworkConfig, ResolvedService, SecretPresence, StackConfig, StorageConfig, TlsConfig } from "./types";
 
 /** Stack keys, without the `monsterr:` namespace, that hold plain values. */
-export const PLAIN_KEYS = ["domain", "adminEmail", "adminUser", "timezone", "puid", "pgid", "umask", "host", "storage", "torrentPort", "tls", "monitoring", "services", "alerting", "networks"] as const;
+export const PLAIN_KEYS = ["domain", "adminEmail", "adminUser", "timezone", "puid", "pgid", "umask", "host", "storage", "torrentPort", "tls", "monitoring", "services", "alerting", "networks", "trustedProxies"] as const;
 /** Stack keys that must be set with `pulumi config set --secret`. */
 export const SECRET_KEYS = ["sshPrivateKey", "plexClaim", "dnsCredentials", "adminPassword", ...ALERTING_SECRET_KEYS] as const;
 
@@ -81,6 +82,7 @@ export function validateConfig(raw: RawConfig, secrets: SecretPresence = {}): Va
     const monitoring = validateMonitoring(raw.monitoring, bad);
     const networks = validateNetworks(raw.networks, bad);
     const alerting = validateAlerting(raw.alerting, secrets, bad);
+    const trustedProxies = validateTrustedProxies(raw.trustedProxies, bad);
 
     if (host?.kind === "ssh" && secrets.sshPrivateKey === false) {
         // presence false means "set but not as a secret"; see load.ts
@@ -90,8 +92,8 @@ export function validateConfig(raw: RawConfig, secrets: SecretPresence = {}): Va
         if (secrets[key] === false) bad(key, "is stored in plain text", `set it again with: pulumi config set --secret ${k(key)} ...`);
     }
 
-    if (issues.length > 0 || !domain || !adminEmail || !host || !storage || !tls || !services || !umask || !monitoring || !alerting || !networks) throw new ConfigError(issues);
-    return { domain, adminEmail, adminUser, timezone, puid: puid!, pgid: pgid!, umask, host, storage, torrentPort: torrentPort!, tls, monitoring, alerting, networks, services };
+    if (issues.length > 0 || !domain || !adminEmail || !host || !storage || !tls || !services || !umask || !monitoring || !alerting || !networks || !trustedProxies) throw new ConfigError(issues);
+    return { domain, adminEmail, adminUser, timezone, puid: puid!, pgid: pgid!, umask, host, storage, torrentPort: torrentPort!, tls, monitoring, alerting, networks, services, trustedProxies };
 }
 
 function validateHost(value: unknown, bad: Bad): HostConfig | undefined {
@@ -101,7 +103,7 @@ function validateHost(value: unknown, bad: Bad): HostConfig | undefined {
         bad("host", "must be an object", `pulumi config set --path ${k("host.type")} ssh (or local)`);
         return undefined;
     }
-    unknownFields(o, ["type", "dockerHost", "address", "port", "user", "hostKey"], "host", bad);
+    unknownFields(o, ["type", "dockerHost", "address", "port", "sshdPort", "user", "hostKey"], "host", bad);
     const type = o.type ?? "local";
     if (type === "local") {
         const dockerHost = str(o.dockerHost) ?? "unix:///var/run/docker.sock";
@@ -118,6 +120,8 @@ function validateHost(value: unknown, bad: Bad): HostConfig | undefined {
     const address = str(o.address);
     const user = str(o.user) ?? "root";
     const port = int(o.port, 22);
+    // The port sshd listens on, on the host itself: differs from `port` behind port forwarding or a bastion.
+    const sshdPort = int(o.sshdPort, port ?? 22);
     const hostKey = str(o.hostKey);
     let ok = true;
     if (!address || !(isDomain(address) || isIPv4(address) || /^[a-z0-9-]{1,63}$/.test(address))) {
@@ -129,14 +133,21 @@ function validateHost(value: unknown, bad: Bad): HostConfig | undefined {
         ok = false;
     }
     if (port === undefined || port < 1 || port > 65535) {
-        bad("host.port", `'${show(o.port)}' is not a TCP port`, "use the host's sshd port, usually 22");
+        bad("host.port", `'${show(o.port)}' is not a TCP port`, "use the port Pulumi connects to, usually 22");
+        ok = false;
+    }
+    if (sshdPort === undefined || sshdPort < 1 || sshdPort > 65535) {
+        bad("host.sshdPort", `'${show(o.sshdPort)}' is not a TCP port`, "use the port sshd listens on, on the host (sshd -T | grep '^port'); leave it unset when it is host.port");
+        ok = false;
+    } else if (RESERVED_PORTS.filter((p) => p !== 22).includes(sshdPort)) {
+        bad("host.sshdPort", `${sshdPort} is a port the stack publishes for its own services`, "move sshd to another port, e.g. 22 or 2222");
         ok = false;
     }
     if (!hostKey || !isHostKey(hostKey)) {
         bad("host.hostKey", hostKey ? "is not an OpenSSH public host key" : "is required: the host key is pinned, never trusted on first use", `run ssh-keyscan -t ed25519 <host>, check the fingerprint on the host's console, then: pulumi config set --path ${k("host.hostKey")} "ssh-ed25519 AAAA..."`);
         ok = false;
     }
-    return ok ? { kind: "ssh", address: address!, user, port: port!, hostKey: hostKey!.split(/\s+/).slice(0, 2).join(" ") } : undefined;
+    return ok ? { kind: "ssh", address: address!, user, port: port!, sshdPort: sshdPort!, hostKey: hostKey!.split(/\s+/).slice(0, 2).join(" ") } : undefined;
 }
 
 function validateStorage(value: unknown, bad: Bad): StorageConfig | undefined {
@@ -235,8 +246,9 @@ function validateNetworks(value: unknown, bad: Bad): NetworkConfig | undefined {
     const result = { proxySubnet: str(o.proxySubnet) ?? "172.30.10.0/24", backendSubnet: str(o.backendSubnet) ?? "172.30.11.0/24" };
     const parsed = Object.entries(result).map(([key, cidr]) => {
         const c = parseCidr(cidr);
-        if (!c || c.prefix < 16 || c.prefix > 28 || !PRIVATE_RANGES.some(([base, bits]) => c.prefix >= bits && (c.base & mask(bits)) >>> 0 === base)) {
-            bad(`networks.${key}`, `'${show(cidr)}' is not a private IPv4 network from /16 to /28`, "use a free private range such as 172.30.10.0/24 that no host network or VPN uses");
+        if (!c || c.prefix < 16 || c.prefix > 24 || !PRIVATE_RANGES.some(([base, bits]) => c.prefix >= bits && (c.base & mask(bits)) >>> 0 === base)) {
+            // proxySubnet holds a /29 per edge network; backendSubnet a quarter per internal network.
+            bad(`networks.${key}`, `'${show(cidr)}' is not a private IPv4 network from /16 to /24`, "use a free private range such as 172.30.10.0/24 that no host network or VPN uses");
             return undefined;
         }
         return c;
@@ -340,6 +352,34 @@ function validateServices(value: unknown, bad: Bad): Record<ServiceName, Resolve
         }
     }
     return ok ? result : undefined;
+}
+
+/** CIDRs whose X-Forwarded-For the reverse proxy believes; none by default (the TCP peer is the client). */
+function validateTrustedProxies(value: unknown, bad: Bad): string[] | undefined {
+    if (value === undefined) return [];
+    const list = Array.isArray(value) ? value : typeof value === "string" ? (() => { try { return JSON.parse(value) as unknown; } catch { return undefined; } })() : undefined;
+    if (!Array.isArray(list)) {
+        bad("trustedProxies", "must be a list of CIDR ranges", `pulumi config set --path '${k("trustedProxies[0]")}' 173.245.48.0/20 (only proxies that overwrite X-Forwarded-For, e.g. Cloudflare's ranges)`);
+        return undefined;
+    }
+    let ok = true;
+    list.forEach((entry, i) => {
+        const cidr = typeof entry === "string" ? entry.trim() : undefined;
+        const problem = cidr === undefined ? "is not a string" : trustedCidrProblem(cidr);
+        if (problem) {
+            bad(`trustedProxies[${i}]`, `'${show(entry)}' ${problem}`, "use the exact ranges of the proxy in front of this server, e.g. 173.245.48.0/20; never 0.0.0.0/0");
+            ok = false;
+        }
+    });
+    return ok ? (list as string[]).map((c) => c.trim()) : undefined;
+}
+
+function trustedCidrProblem(cidr: string): string | undefined {
+    const v4 = parseCidr(cidr);
+    if (v4) return v4.prefix < 8 ? "is wider than /8: it would let most of the internet choose its own address" : undefined;
+    const m = /^([0-9a-fA-F:]+)\/(\d{1,3})$/.exec(cidr);
+    if (m && isIPv6(m[1]) && Number(m[2]) <= 128) return Number(m[2]) < 16 ? "is wider than /16: it would let most of the internet choose its own address" : undefined;
+    return "is not an IPv4 or IPv6 CIDR range with its host bits zero";
 }
 
 function within(parent: string, child: string): boolean {

@@ -60,12 +60,29 @@ describe("config validation", () => {
         ["subnet with host bits", { ...minimal, networks: { backendSubnet: "10.1.2.3/24" } }, "monsterr:networks.backendSubnet", /private range/],
         ["overlapping subnets", { ...minimal, networks: { proxySubnet: "10.20.0.0/16", backendSubnet: "10.20.5.0/24" } }, "monsterr:networks", /separate ranges/],
         ["bad retention", { ...minimal, monitoring: { retentionTime: "forever" } }, "monsterr:monitoring.retentionTime", /30d/],
+        ["proxy subnet too small for the edge networks", { ...minimal, networks: { proxySubnet: "172.30.10.0/25" } }, "monsterr:networks.proxySubnet", /172.30.10.0\/24/],
+        ["bad sshd port", { ...minimal, host: { type: "ssh", address: "h.example.com", sshdPort: 70000, hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGRlbW8tb25seS1yZXBsYWNlLXdpdGgteW91ci1ob3N0" } }, "monsterr:host.sshdPort", /sshd -T/],
+        ["sshd on a port the stack publishes", { ...minimal, host: { type: "ssh", address: "h.example.com", sshdPort: 443, hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGRlbW8tb25seS1yZXBsYWNlLXdpdGgteW91ci1ob3N0" } }, "monsterr:host.sshdPort", /another port/],
+        ["trusting the whole internet", { ...minimal, trustedProxies: ["0.0.0.0/0"] }, "monsterr:trustedProxies[0]", /never 0.0.0.0\/0/],
+        ["trusted proxy that is no range", { ...minimal, trustedProxies: ["cloudflare"] }, "monsterr:trustedProxies[0]", /exact ranges/],
+        ["trusted proxies not a list", { ...minimal, trustedProxies: "173.245.48.0/20" }, "monsterr:trustedProxies", /trustedProxies\[0\]/],
     ];
     it.each(cases)("%s: names the key and the fix", (_, raw, key, fix) => {
         const issues = issuesOf(raw);
         const issue = issues.find((i) => i.key === key);
         expect(issue).toBeDefined();
         expect(issue!.fix).toMatch(fix);
+    });
+
+    it("keeps sshd's port apart from the port Pulumi connects to, defaulting to it", () => {
+        const hostKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGRlbW8tb25seS1yZXBsYWNlLXdpdGgteW91ci1ob3N0";
+        expect(validateConfig({ ...minimal, host: { type: "ssh", address: "h.example.com", port: 2222, hostKey } }).host).toMatchObject({ port: 2222, sshdPort: 2222 });
+        expect(validateConfig({ ...minimal, host: { type: "ssh", address: "h.example.com", port: 2222, sshdPort: 22, hostKey } }).host).toMatchObject({ port: 2222, sshdPort: 22 });
+    });
+
+    it("trusts no forwarded client address unless told, then exactly the named ranges (IPv4 and IPv6)", () => {
+        expect(validateConfig(minimal).trustedProxies).toEqual([]);
+        expect(validateConfig({ ...minimal, trustedProxies: JSON.stringify(["173.245.48.0/20", "2400:cb00::/32"]) }).trustedProxies).toEqual(["173.245.48.0/20", "2400:cb00::/32"]);
     });
 
     it("reports every problem at once", () => {

@@ -67,7 +67,14 @@ function viaHttp(url: string, req: NpmRequest): Promise<NpmResponse> {
     });
 }
 
+/** The multiplexing sockets live in ~/.ssh (see SSH_MULTIPLEX_OPTS): create it, private, when it is missing. */
+function ensureSshDir(): void {
+    const dir = path.join(os.homedir(), ".ssh");
+    if (!fs.existsSync(dir)) fs.mkdirSync(dir, { mode: 0o700, recursive: true });
+}
+
 function viaExec(conn: Exclude<NpmConnection, { kind: "http" }>, req: NpmRequest): Promise<NpmResponse> {
+    if (conn.kind === "ssh") ensureSshDir();
     let keyDir: string | undefined;
     let keyFile: string | undefined;
     if (conn.kind === "ssh" && conn.privateKey) {

@@ -5,7 +5,7 @@ export type Protocol = "tcp" | "udp";
 
 /** One UFW rule on INPUT: the host's own sockets (sshd, host-network containers) and, by convention, published ports. */
 export interface UfwRule {
-    action: "allow" | "limit";
+    action: "allow";
     port: number;
     protocol: Protocol;
     /** Who needs it; also the rule's UFW comment, which marks it as monsterr's. */
@@ -44,7 +44,7 @@ function publicHostPort(spec: ServiceSpec): number | undefined {
 }
 
 export function firewallPolicy(config: Pick<StackConfig, "host" | "torrentPort">, enabled: readonly ServiceName[]): FirewallPolicy {
-    const sshPort = config.host.kind === "ssh" ? config.host.port : 22;
+    const sshPort = config.host.kind === "ssh" ? config.host.sshdPort : 22;
     const specs = CATALOG.filter((s) => enabled.includes(s.name));
     const published: PublishedPort[] = specs.flatMap((s) =>
         (s.publish ?? []).map((p) => ({
@@ -55,7 +55,9 @@ export function firewallPolicy(config: Pick<StackConfig, "host" | "torrentPort">
         })),
     );
     const ufw: UfwRule[] = [
-        { action: "limit", port: sshPort, protocol: "tcp", reason: "sshd" },
+        // Not `limit`: one `pulumi up` opens dozens of SSH connections within seconds (every command resource has its
+        // own), and ufw's limit refuses the 6th in 30 s. Password guessing is the sshd jail's job (Fail2Ban).
+        { action: "allow", port: sshPort, protocol: "tcp", reason: "sshd" },
         ...published.map((p): UfwRule => ({ action: "allow", port: p.hostPort, protocol: p.protocol, reason: p.service })),
         ...specs.flatMap((s): UfwRule[] => {
             const port = publicHostPort(s);

@@ -18,13 +18,15 @@ export const CORE: ServiceSpec[] = [
             { source: { kind: "config", sub: "letsencrypt" }, target: "/etc/letsencrypt" },
         ],
         // The first admin (NPM >= 2.13) on an empty database; `__FILE` keeps the password out of the container's env.
-        env: { DISABLE_IPV6: "true", INITIAL_ADMIN_EMAIL: "${ADMIN_EMAIL}" },
+        // IP_RANGES_FETCH_ENABLED=false: NPM would otherwise trust X-Real-IP from every Cloudflare and CloudFront
+        // address it downloads at start (backend/index.js); trusted proxies are the stack's choice (trustedProxies).
+        env: { DISABLE_IPV6: "true", INITIAL_ADMIN_EMAIL: "${ADMIN_EMAIL}", IP_RANGES_FETCH_ENABLED: "false" },
         secrets: [{ secret: "npm-admin-password", env: "INITIAL_ADMIN_PASSWORD__FILE" }],
         healthcheck: { test: ["CMD", "/usr/bin/check-health"], interval: "30s", timeout: "10s", retries: 3, startPeriod: "1m0s" },
         memoryMb: 512,
         // No route: its admin UI (81) is never public, not even behind Authelia. Monsterr drives its API from inside
         // the container; a person reaches the UI through an SSH tunnel to the fixed address (see README).
-        fixedProxyAddress: true,
+        reverseProxy: true,
         enabledByDefault: true,
         requires: ["authelia"],
     },
@@ -35,7 +37,7 @@ export const CORE: ServiceSpec[] = [
         image: { repository: "authelia/authelia", tag: "4.39.20" },
         port: 9091,
         flavor: "plain",
-        networks: ["proxy", "backend"],
+        networks: ["edge", "sessions", "metrics"],
         volumes: [{ source: { kind: "config" }, target: "/config" }],
         secrets: [
             { secret: "authelia-jwt-secret", env: "AUTHELIA_IDENTITY_VALIDATION_RESET_PASSWORD_JWT_SECRET_FILE" },
@@ -58,7 +60,7 @@ export const CORE: ServiceSpec[] = [
         image: { repository: "redis", tag: "7.4.11-alpine" },
         port: 6379,
         flavor: "plain",
-        networks: ["backend"],
+        networks: ["sessions"],
         volumes: [
             { source: { kind: "config", sub: "data" }, target: "/data" },
             { source: { kind: "config", sub: "conf" }, target: "/usr/local/etc/redis", readOnly: true },
@@ -92,6 +94,10 @@ export const CORE: ServiceSpec[] = [
             { source: { kind: "config", service: "nginx-proxy-manager", sub: "data/logs" }, target: "/logs/proxy", readOnly: true },
             { source: { kind: "config", service: "authelia", sub: "logs" }, target: "/logs/authelia", readOnly: true },
         ],
+        // The image's entrypoint behind a script that picks the host's iptables backend (components/files/fail2ban.ts);
+        // the command is the image's own CMD (Dockerfile of crazy-max/docker-fail2ban 1.1.0-r6).
+        entrypoint: ["/bin/sh", "/data/monsterr-start.sh"],
+        command: ["fail2ban-server", "-f", "-x", "-v", "start"],
         capabilities: ["NET_ADMIN", "NET_RAW"],
         healthcheck: "image",
         memoryMb: 128,

@@ -130,6 +130,17 @@ export class SshHost {
         );
     }
 
+    /** The client's private key (OpenSSH format), for code under test that takes a key as a value. */
+    clientPrivateKey(): string {
+        return fs.readFileSync(this.clientKey, "utf8");
+    }
+
+    /** How many SSH sessions sshd has authenticated so far (one per TCP connection, from its log). */
+    acceptedConnections(): number {
+        const r = run("docker", ["logs", this.name]);
+        return `${r.stdout}${r.stderr}`.split("\n").filter((l) => /Accepted publickey for /.test(l)).length;
+    }
+
     /** Like ssh() but throws on a non-zero exit. */
     sshOk(command: string): string {
         const r = this.ssh(command);
