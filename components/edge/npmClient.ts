@@ -2,15 +2,36 @@ import * as crypto from "crypto";
 import { NpmAccess } from "./npmApi";
 import { NpmRequest, isUnreachable, npmSend } from "./npmTransport";
 
-/** An HTTP error from NPM's API, with the status so callers can treat 404 as "gone". */
+/**
+ * An HTTP error from NPM's API, with the status so callers can treat 404 as "gone". NPM answers a failed command
+ * (certbot, a DNS plugin) with `500 Internal Error` and keeps the reason in the body's `debug.stack`, whose first
+ * lines are the error's message (backend/app.js; it adds `debug` for every certificates route): that reason is
+ * what the user needs to see.
+ */
 export function apiError(status: number, method: string, path: string, body: string): Error {
     let message = body.slice(0, 300);
+    let cause: string | undefined;
     try {
-        message = JSON.parse(body)?.error?.message ?? message;
+        const parsed = JSON.parse(body) as { error?: { message?: string }; debug?: { stack?: unknown } };
+        message = parsed?.error?.message ?? message;
+        cause = causeOf(parsed?.debug?.stack);
     } catch {
         // not JSON: keep the raw text
     }
-    return Object.assign(new Error(`NPM API ${method} ${path}: ${status} ${message}`), { status });
+    const text = `NPM API ${method} ${path}: ${status} ${message}${cause && cause !== message ? `\n  cause: ${cause.replace(/\n/g, "\n  ")}` : ""}`;
+    return Object.assign(new Error(text), { status });
+}
+
+/** The message lines of a serialized stack (everything before the first `at` frame), without the error's type. */
+function causeOf(stack: unknown): string | undefined {
+    if (!Array.isArray(stack)) return undefined;
+    const lines: string[] = [];
+    for (const line of stack) {
+        if (typeof line !== "string" || /^\s+at /.test(line)) break;
+        lines.push(line);
+    }
+    const text = lines.join("\n").replace(/^\w*Error: /, "").trim();
+    return text ? text.slice(0, 2000) : undefined;
 }
 
 export function statusOf(e: unknown): number | undefined {

@@ -128,3 +128,32 @@ describe("the NPM login on a first `pulumi up`", () => {
         }
     });
 });
+
+describe("NPM errors keep their cause", () => {
+    it("shows the reason NPM keeps in `debug.stack` of a failed Let's Encrypt request, not just `500 Internal Error`", async () => {
+        const http = await import("http");
+        // What NPM v2.15.1's error handler (backend/app.js) sends for a failed certbot run on a certificates route.
+        const body = {
+            error: { code: 500, message: "Internal Error" },
+            debug: {
+                stack: ["Error: Some challenges have failed.", "Detail: 203.0.113.9: Invalid response from http://sonarr.media.example.com/.well-known/acme-challenge/x: 404", "    at ChildProcess.exithandler (node:child_process:422:12)"],
+                previous: { code: 1, cmd: "certbot certonly" },
+            },
+        };
+        const server = http.createServer((req, res) => {
+            const reply = (status: number, json: unknown) => res.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify(json));
+            if (req.url === "/api/tokens") return reply(200, { token: "t", expires: "2099-01-01" });
+            return reply(500, body);
+        });
+        await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+        const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+        try {
+            const props: CertificateProps = { access: { connection: { kind: "http", url }, email: "a@b.c", password: "x" }, spec: { provider: "letsencrypt", domainNames: ["sonarr.media.example.com"] } };
+            await expect(certificateProvider.create(props)).rejects.toThrow(
+                "NPM API POST /api/nginx/certificates: 500 Internal Error\n  cause: Some challenges have failed.\n  Detail: 203.0.113.9: Invalid response from http://sonarr.media.example.com/.well-known/acme-challenge/x: 404",
+            );
+        } finally {
+            server.close();
+        }
+    });
+});
