@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { routedServices } from "./edge/accessControl";
+import { NpmAdmin } from "./edge/npmAdmin";
 import { ProxyHosts, npmAccess } from "./edge/proxyHosts";
 import { EdgeTls } from "./edge/tls";
 import { Firewall } from "./edge/firewall";
@@ -11,6 +12,7 @@ export type CoreArgs = ServiceGroupArgs;
 export class Core extends ServiceGroup {
     readonly tls?: EdgeTls;
     readonly proxyHosts?: ProxyHosts;
+    readonly npmAdmin?: NpmAdmin;
     /** Only on an ssh host: the dev stack never touches its own machine's firewall. */
     readonly firewall?: Firewall;
 
@@ -21,7 +23,8 @@ export class Core extends ServiceGroup {
             const { config } = args;
             const routed = routedServices(config.domain, enabledServices(config));
             const access = npmAccess(args.host.target, config.adminEmail, args.secrets.value("npm-admin-password"));
-            const edgeDeps = { parent: this, dependsOn: [npm.container, ...(this.services.authelia ? [this.services.authelia.container] : [])] };
+            this.npmAdmin = new NpmAdmin(`${name}-npm-admin`, { access, bootstrapPassword: args.secrets.value("npm-bootstrap-password") }, { parent: this, dependsOn: [npm.container] });
+            const edgeDeps = { parent: this, dependsOn: [npm.container, this.npmAdmin, ...(this.services.authelia ? [this.services.authelia.container] : [])] };
             this.tls = new EdgeTls(`${name}-tls`, { domain: config.domain, tls: config.tls, fqdns: routed.map((s) => s.fqdn), access, dnsCredentials: config.secrets.dnsCredentials }, edgeDeps);
             this.proxyHosts = new ProxyHosts(
                 `${name}-proxy-hosts`,

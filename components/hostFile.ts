@@ -55,7 +55,7 @@ export class HostFile extends pulumi.ComponentResource {
             `${name}-write`,
             { create, ...(args.seedOnly ? {} : { delete: script(`rm -f ${p}`) }), stdin: content },
             args.host,
-            { parent: this },
+            { parent: this, dependsOn: opts?.dependsOn },
         );
         this.contentHash = content.apply((c) => crypto.createHash("sha256").update(c).digest("hex"));
         this.registerOutputs({ path: this.path, contentHash: this.contentHash });

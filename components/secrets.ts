@@ -34,9 +34,10 @@ export class Secrets extends pulumi.ComponentResource {
                 ? pulumi.secret(provided)
                 : pulumi.secret(new random.RandomPassword(`${name}-${id}`, { length: spec.length, special: false, upper: !spec.apiKey }, { parent: this }).result);
             this.values.set(id, value);
+            if (spec.stateOnly) continue;
             this.files.set(
                 id,
-                new HostFile(`${name}-${id}-file`, { host: args.host, path: `${args.dir}/${id}`, content: value, mode: "0440", owner: `0:${args.pgid}`, secret: true }, { parent: this }),
+                new HostFile(`${name}-${id}-file`, { host: args.host, path: `${args.dir}/${id}`, content: value, mode: "0440", owner: `0:${args.pgid}`, secret: true }, { parent: this, dependsOn: opts?.dependsOn }),
             );
         }
         this.registerOutputs({});
@@ -54,6 +55,7 @@ export class Secrets extends pulumi.ComponentResource {
 
     file(id: SecretId): HostFile {
         const f = this.files.get(id);
+        if (!f && SECRETS[id].stateOnly) throw new Error(`secret ${id} is kept in Pulumi state only: no container may read it`);
         if (!f) throw new Error(`secret ${id} is not generated: its service ${SECRETS[id].service} is disabled`);
         return f;
     }

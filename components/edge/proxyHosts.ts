@@ -70,7 +70,8 @@ export class ProxyHosts extends pulumi.ComponentResource {
                     allowWebsocketUpgrade: true,
                     advancedConfig: edgeSnippet({ fqdn: s.fqdn, autheliaUrl: AUTHELIA_URL, forwardAuth: s.route.auth !== "bypass", trustedProxies: args.trustedProxies }),
                 },
-                { parent: this },
+                // Pulumi does not pass a component's dependsOn to its children: each host waits for NPM itself.
+                { parent: this, dependsOn: opts?.dependsOn },
             );
         }
         this.registerOutputs({ hosts: args.services.map((s) => s.fqdn) });

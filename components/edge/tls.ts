@@ -33,7 +33,8 @@ export class EdgeTls extends pulumi.ComponentResource {
 
     constructor(name: string, args: EdgeTlsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("monsterr:edge:EdgeTls", name, {}, opts);
-        const child = { parent: this };
+        // Pulumi does not pass a component's dependsOn to its children: each certificate waits for NPM itself.
+        const child = { parent: this, dependsOn: opts?.dependsOn };
         const wildcard = [`*.${args.domain}`, args.domain];
 
         if (args.tls.mode === "selfsigned") {

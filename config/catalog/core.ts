@@ -18,10 +18,11 @@ export const CORE: ServiceSpec[] = [
             { source: { kind: "config", sub: "letsencrypt" }, target: "/etc/letsencrypt" },
         ],
         // The first admin (NPM >= 2.13) on an empty database; `__FILE` keeps the password out of the container's env.
+        // NPM logs that password, so the program moves the admin to npm-admin-password right after (edge/npmAdmin.ts).
         // IP_RANGES_FETCH_ENABLED=false: NPM would otherwise trust X-Real-IP from every Cloudflare and CloudFront
         // address it downloads at start (backend/index.js); trusted proxies are the stack's choice (trustedProxies).
         env: { DISABLE_IPV6: "true", INITIAL_ADMIN_EMAIL: "${ADMIN_EMAIL}", IP_RANGES_FETCH_ENABLED: "false" },
-        secrets: [{ secret: "npm-admin-password", env: "INITIAL_ADMIN_PASSWORD__FILE" }],
+        secrets: [{ secret: "npm-bootstrap-password", env: "INITIAL_ADMIN_PASSWORD__FILE" }],
         healthcheck: { test: ["CMD", "/usr/bin/check-health"], interval: "30s", timeout: "10s", retries: 3, startPeriod: "1m0s" },
         memoryMb: 512,
         // No route: its admin UI (81) is never public, not even behind Authelia. Monsterr drives its API from inside

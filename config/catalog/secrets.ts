@@ -9,6 +9,8 @@ export interface SecretSpec {
     userSecret?: keyof StackSecrets;
     /** Lower-case letters and digits only: API keys that apps compare as lower-case hex-like strings. */
     apiKey?: boolean;
+    /** Kept in Pulumi state only: no container reads it, so it is never written to the host. */
+    stateOnly?: boolean;
     purpose: string;
 }
 
@@ -19,7 +21,8 @@ export const SECRETS: Record<SecretId, SecretSpec> = {
     "authelia-storage-key": { service: "authelia", length: 64, purpose: "Authelia storage encryption key" },
     "authelia-admin-password": { service: "authelia", length: 24, purpose: "Authelia admin user's first-factor password" },
     "redis-password": { service: "redis", length: 48, purpose: "Redis requirepass (Authelia sessions)" },
-    "npm-admin-password": { service: "nginx-proxy-manager", length: 32, purpose: "Nginx Proxy Manager first admin" },
+    "npm-admin-password": { service: "nginx-proxy-manager", length: 32, stateOnly: true, purpose: "Nginx Proxy Manager admin, set through its API after the first start (the program's own API login)" },
+    "npm-bootstrap-password": { service: "nginx-proxy-manager", length: 32, purpose: "Nginx Proxy Manager's INITIAL_ADMIN_PASSWORD, which NPM prints to its log; replaced by npm-admin-password right after the first start" },
     "sonarr-api-key": { service: "sonarr", length: 32, apiKey: true, purpose: "Sonarr API key" },
     "radarr-api-key": { service: "radarr", length: 32, apiKey: true, purpose: "Radarr API key" },
     "lidarr-api-key": { service: "lidarr", length: 32, apiKey: true, purpose: "Lidarr API key" },

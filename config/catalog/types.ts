@@ -170,6 +170,7 @@ export const SECRET_IDS = [
     "authelia-admin-password",
     "redis-password",
     "npm-admin-password",
+    "npm-bootstrap-password",
     "sonarr-api-key",
     "radarr-api-key",
     "lidarr-api-key",

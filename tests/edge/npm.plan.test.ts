@@ -26,7 +26,7 @@ describe("the prod plan's edge: proxy hosts and certificates", () => {
         // Not routed either, not even behind Authelia: an SSH tunnel to the proxy's fixed address is the only way in.
         expect(hosts.filter((h) => h.forwardPort === 81 || h.forwardHost === "nginx-proxy-manager")).toEqual([]);
         const npm = p.container("nginx-proxy-manager")!;
-        expect(npm.envs).toEqual(expect.arrayContaining(["INITIAL_ADMIN_EMAIL=admin@example.com", "INITIAL_ADMIN_PASSWORD__FILE=/run/secrets/npm-admin-password"]));
+        expect(npm.envs).toEqual(expect.arrayContaining(["INITIAL_ADMIN_EMAIL=admin@example.com", "INITIAL_ADMIN_PASSWORD__FILE=/run/secrets/npm-bootstrap-password"]));
     });
 
     it.each(["dev", "prod"] as const)("%s: NPM downloads no CDN ranges to trust X-Real-IP from, and seeds the edge log Fail2Ban reads", async (stack) => {
@@ -35,6 +35,21 @@ describe("the prod plan's edge: proxy hosts and certificates", () => {
         const root = stack === "dev" ? "/var/tmp/monsterr-dev/config" : "/opt/monsterr";
         expect(p.files.get(`${root}/nginx-proxy-manager/data/logs/monsterr_access.log`)).toBe("");
         expect(p.resources.some((r) => r.name.includes("fail2ban-log-rescan"))).toBe(false);
+    });
+
+    it("gives NPM a bootstrap password (it logs it) and moves the admin to the stack's password, which never reaches the host", async () => {
+        const p = await plan("prod");
+        const admin = p.byType("pulumi-nodejs:dynamic/monsterr:NpmAdmin");
+        expect(admin).toHaveLength(1);
+        expect([...p.files.keys()].filter((f) => f.includes("npm-"))).toEqual(["/opt/monsterr/secrets/npm-bootstrap-password"]);
+        const stackPassword = (reveal(admin[0].inputs.access) as { password: string }).password;
+        expect(stackPassword).not.toBe(reveal(admin[0].inputs.bootstrapPassword));
+        for (const [path, content] of p.files) expect({ path, leaks: content.includes(stackPassword) }).toEqual({ path, leaks: false });
+        // Every other NPM resource logs in with the stack's password, after the move.
+        for (const r of [...p.byType(HOST), ...p.byType(CERT)]) {
+            expect((reveal(r.inputs.access) as { password: string }).password).toBe(stackPassword);
+            expect(p.waitsFor(r.name).has(admin[0].name)).toBe(true);
+        }
     });
 
     it("sends NPM request bodies its v2.15.1 schemas accept, for every planned host and certificate", async () => {

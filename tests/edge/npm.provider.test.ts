@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ProxyHostSpec } from "../../components/edge/npmApi";
 import { CertificateProps, ProxyHostProps, ProxyHostState, certificateProvider, proxyHostProvider } from "../../components/edge/npmProvider";
 import { login } from "../../components/edge/npmClient";
+import { NpmAdminProps, NpmAdminState, npmAdminProvider } from "../../components/edge/npmAdmin";
 import { FakeNpm, startFakeNpm } from "../support/fakeNpm";
 
 const SPEC: ProxyHostSpec = {
@@ -154,6 +155,61 @@ describe("NPM errors keep their cause", () => {
             );
         } finally {
             server.close();
+        }
+    });
+});
+
+describe("the NPM admin password: bootstrap (printed in NPM's log) to the stack's", () => {
+    const BOOTSTRAP = "bootstrap-password-from-the-log";
+    const STACK = "the-stack-admin-password";
+
+    it("moves the admin to the stack's password on the first up, then changes nothing", async () => {
+        const npm = await startFakeNpm({ password: BOOTSTRAP });
+        try {
+            const props: NpmAdminProps = { access: { connection: { kind: "http", url: npm.url }, email: npm.email, password: STACK }, bootstrapPassword: BOOTSTRAP };
+            const created = await npmAdminProvider.create(props);
+            expect(npm.password).toBe(STACK);
+            expect(created.outs.current).toBe(true);
+            const writes = () => npm.requests.filter((r) => r.method === "PUT").length;
+            expect(writes()).toBe(1);
+            // The bootstrap password, which the log shows, no longer opens anything.
+            await expect(login({ ...props.access, password: BOOTSTRAP })).rejects.toThrow(/401/);
+            const read = await npmAdminProvider.read!(created.id, created.outs);
+            expect(read.props).toEqual(created.outs);
+            expect((await npmAdminProvider.diff!(created.id, read.props, props)).changes).toBe(false);
+            await npmAdminProvider.create(props);
+            expect(writes()).toBe(1);
+            expect(npm.rejected).toEqual([]);
+        } finally {
+            await npm.close();
+        }
+    });
+
+    it("sees a password changed by hand on refresh, and says how to recover when neither password opens NPM", async () => {
+        const npm = await startFakeNpm({ password: STACK });
+        try {
+            const props: NpmAdminProps = { access: { connection: { kind: "http", url: npm.url }, email: npm.email, password: STACK }, bootstrapPassword: BOOTSTRAP };
+            const created = await npmAdminProvider.create(props);
+            npm.password = "changed-in-the-ui";
+            const read = (await npmAdminProvider.read!(created.id, created.outs)).props as NpmAdminState;
+            expect(read.current).toBe(false);
+            expect((await npmAdminProvider.diff!(created.id, read, props)).changes).toBe(true);
+            await expect(npmAdminProvider.update!(created.id, read, props)).rejects.toThrow(/neither the stack's admin password nor its bootstrap password.*Reset it/s);
+        } finally {
+            await npm.close();
+        }
+    });
+
+    it("rotates from the previous stack password to a new one", async () => {
+        const npm = await startFakeNpm({ password: STACK });
+        try {
+            const old: NpmAdminState = { access: { connection: { kind: "http", url: npm.url }, email: npm.email, password: STACK }, bootstrapPassword: BOOTSTRAP, current: true };
+            const news: NpmAdminProps = { access: { ...old.access, password: "a-new-stack-password" }, bootstrapPassword: BOOTSTRAP };
+            expect((await npmAdminProvider.diff!(npm.email, old, news)).changes).toBe(true);
+            await npmAdminProvider.update!(npm.email, old, news);
+            expect(npm.password).toBe("a-new-stack-password");
+        } finally {
+            await npm.close();
         }
     });
 });

@@ -44,6 +44,7 @@ const JSON_BODY = "/requestBody/content/application~1json/schema";
 /** Validators of the request bodies the providers send, by operation. */
 export const requestSchemas = {
     token: () => validator("paths/tokens/post.json", JSON_BODY),
+    userAuth: () => validator("paths/users/userID/auth/put.json", JSON_BODY),
     createProxyHost: () => validator("paths/nginx/proxy-hosts/post.json", JSON_BODY),
     updateProxyHost: () => validator("paths/nginx/proxy-hosts/hostID/put.json", JSON_BODY),
     createCertificate: () => validator("paths/nginx/certificates/post.json", JSON_BODY),
@@ -67,6 +68,7 @@ export interface RecordedRequest {
 export interface FakeNpm {
     url: string;
     email: string;
+    /** The admin's password now (changed through PUT /api/users/me/auth, as NPM does). */
     password: string;
     hosts: Map<number, Record<string, any>>;
     certificates: Map<number, Record<string, any>>;
@@ -96,7 +98,7 @@ function parseMultipart(body: Buffer, contentType: string): Record<string, strin
 /** `startingRequests`: how many requests get nginx's 502 first, as while NPM's API is still starting behind it. */
 export async function startFakeNpm(opts: { email?: string; password?: string; startingRequests?: number } = {}): Promise<FakeNpm> {
     const email = opts.email ?? "admin@example.com";
-    const password = opts.password ?? "correct-horse-battery-staple";
+    let password = opts.password ?? "correct-horse-battery-staple";
     const tokens = new Set<string>();
     const hosts = new Map<number, Record<string, any>>();
     const certificates = new Map<number, Record<string, any>>();
@@ -146,6 +148,15 @@ export async function startFakeNpm(opts: { email?: string; password?: string; st
         }
         const auth = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
         if (!auth || !tokens.has(auth)) return fail(res, 401, "Permission Denied");
+
+        // backend/internal/user.js setPassword: changing your own password needs the current one.
+        if (method === "PUT" && url.pathname === "/api/users/me/auth") {
+            if (invalid(requestSchemas.userAuth(), body)) return;
+            if (!body.current) return fail(res, 400, "Current password was not supplied");
+            if (body.current !== password) return fail(res, 401, "Invalid email or password");
+            password = body.secret;
+            return respond(res, 200, true);
+        }
 
         const hostMatch = /^\/api\/nginx\/proxy-hosts(?:\/(\d+))?$/.exec(url.pathname);
         if (hostMatch) {
@@ -231,7 +242,12 @@ export async function startFakeNpm(opts: { email?: string; password?: string; st
     return {
         url: `http://127.0.0.1:${port}`,
         email,
-        password,
+        get password() {
+            return password;
+        },
+        set password(p: string) {
+            password = p;
+        },
         hosts,
         certificates,
         requests,
