@@ -5,6 +5,9 @@ import { ProxyHosts, npmAccess } from "./edge/proxyHosts";
 import { EdgeTls } from "./edge/tls";
 import { Firewall } from "./edge/firewall";
 import { firewallPolicy } from "./edge/ufwRules";
+import { AUTHELIA_LOG } from "./files/authelia";
+import { LOGROTATE_FILE, serializeLogrotate } from "./files/logrotate";
+import { HostFile } from "./hostFile";
 import { ServiceGroup, ServiceGroupArgs, enabledServices } from "./serviceGroup";
 
 export type CoreArgs = ServiceGroupArgs;
@@ -15,6 +18,8 @@ export class Core extends ServiceGroup {
     readonly npmAdmin?: NpmAdmin;
     /** Only on an ssh host: the dev stack never touches its own machine's firewall. */
     readonly firewall?: Firewall;
+    /** Rotation of Authelia's log file (ssh hosts; a dev machine's /etc is its owner's). */
+    readonly logrotate?: HostFile;
 
     constructor(name: string, args: CoreArgs, opts?: pulumi.ComponentResourceOptions) {
         super("monsterr:core:Core", "core", name, { ...args, vars: { ...args.vars, ADMIN_EMAIL: args.config.adminEmail } }, opts);
@@ -30,6 +35,14 @@ export class Core extends ServiceGroup {
                 `${name}-proxy-hosts`,
                 { services: routed, access, certificateIds: this.tls.certificateIds, hostGateway: args.networks.proxyGateway, trustedProxies: config.trustedProxies },
                 edgeDeps,
+            );
+        }
+        if (args.host.target.kind === "ssh" && this.services.authelia) {
+            const authelia = `${args.config.storage.configRoot}/authelia/${AUTHELIA_LOG.replace(/^\/config\//, "")}`;
+            this.logrotate = new HostFile(
+                `${name}-logrotate`,
+                { host: args.host.target, path: LOGROTATE_FILE, content: serializeLogrotate([{ path: authelia, keep: 14, maxSizeMb: 50 }]), mode: "0644", owner: "0:0" },
+                { parent: this },
             );
         }
         if (args.host.target.kind === "ssh") {

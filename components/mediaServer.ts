@@ -45,7 +45,7 @@ export class MediaServer extends pulumi.ComponentResource {
             { parent: this, dependsOn: [this.host.directories] },
         );
 
-        const groupArgs = { config, host: this.host, networks: this.networks, secrets: this.secrets };
+        const groupArgs = { config, host: this.host, networks: this.networks, secrets: this.secrets, started: new Map() };
         this.core = new Core(`${name}-core`, groupArgs, { parent: this });
         this.groups = [
             this.core,

@@ -22,6 +22,8 @@ export interface ServiceFile {
 export type ServiceContext = Pick<StackConfig, "domain" | "timezone" | "puid" | "pgid" | "umask" | "torrentPort" | "storage"> & {
     /** The reverse proxy's fixed address as this service sees it (on its edge network). */
     proxyAddress: string;
+    /** Every public name the stack serves (`<sub>.<domain>`). */
+    publicNames: string[];
     /** Values for `${NAME}` placeholders in catalog env and command entries, beyond the built-in ones. */
     vars?: Record<string, string>;
 };
@@ -103,6 +105,7 @@ export class Service extends pulumi.ComponentResource {
             .all([...this.files, ...secretFiles].map((f) => f.contentHash))
             .apply((hashes) => crypto.createHash("sha256").update(hashes.join("\n")).digest("hex").slice(0, 16));
 
+        const devices = settings.devices ?? spec.devices ?? [];
         // The reverse proxy joins every edge network at its fixed address; everyone else joins what the catalog names.
         const attachments: docker.types.input.ContainerNetworksAdvanced[] = spec.networks.map((n) => ({
             name: args.networks.byName(n, spec.name).name,
@@ -134,7 +137,10 @@ export class Service extends pulumi.ComponentResource {
                 ...(spec.runAsStackUser ? { user: `${ctx.puid}:${ctx.pgid}` } : {}),
                 ...(spec.init ? { init: true } : {}),
                 ...(spec.capabilities ? { capabilities: { adds: spec.capabilities.map((c) => `CAP_${c}`) } } : {}),
-                ...(typeof spec.healthcheck === "object"
+                ...(devices.length ? { devices: devices.map((d) => ({ hostPath: d, containerPath: d, permissions: "rwm" })) } : {}),
+                ...(spec.shmSizeMb ? { shmSize: spec.shmSizeMb } : {}),
+                ...(spec.publicNamesToProxy ? { hosts: ctx.publicNames.map((host) => ({ host, ip: ctx.proxyAddress })) } : {}),
+                ...("test" in spec.healthcheck
                     ? {
                           healthcheck: {
                               tests: spec.healthcheck.test,
@@ -170,6 +176,8 @@ export function hostPath(source: VolumeSource, service: string, storage: Service
     switch (source.kind) {
         case "config":
             return [storage.configRoot, source.service ?? service, source.sub].filter(Boolean).join("/");
+        case "configRoot":
+            return storage.configRoot;
         case "data":
             return [storage.dataRoot, source.sub].filter(Boolean).join("/");
         case "host":

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CATALOG, Group, ServiceName } from "../config/catalog";
 import { StackConfig } from "../config/types";
+import { routedServices } from "./edge/accessControl";
 import { FILE_BUILDERS } from "./files";
 import { Host } from "./host";
 import { Networks } from "./networks";
@@ -14,6 +15,8 @@ export interface ServiceGroupArgs {
     secrets: Secrets;
     /** Extra `${NAME}` values for catalog entries of this group. */
     vars?: Record<string, string>;
+    /** Every service created so far, in any group: what `startAfter` entries wait for. */
+    started: Map<ServiceName, Service>;
 }
 
 /** A group of catalog services; the group classes only add what is special to them. */
@@ -27,7 +30,7 @@ export abstract class ServiceGroup extends pulumi.ComponentResource {
         for (const spec of CATALOG.filter((s) => s.group === group && config.services[s.name].enabled)) {
             const build = FILE_BUILDERS[spec.name];
             const proxyAddress = args.networks.proxyAddressFor(spec.name);
-            const context: ServiceContext = { ...config, proxyAddress, vars: args.vars };
+            const context: ServiceContext = { ...config, proxyAddress, publicNames: routedServices(config.domain, enabled).map((r) => r.fqdn), vars: args.vars };
             this.services[spec.name] = new Service(
                 `${name}-${spec.name}`,
                 {
@@ -39,12 +42,23 @@ export abstract class ServiceGroup extends pulumi.ComponentResource {
                     networks: args.networks,
                     secrets: args.secrets,
                     files: build ? build({ config, secrets: args.secrets, enabled, proxyAddress }) : [],
-                    dependsOn: [args.host.directories, ...(spec.startAfter ?? []).flatMap((n) => this.services[n]?.container ?? [])],
+                    dependsOn: [args.host.directories, ...startAfter(spec.name, spec.startAfter ?? [], config, args.started)],
                 },
                 { parent: this },
             );
+            args.started.set(spec.name, this.services[spec.name]!);
         }
     }
+}
+
+/** The containers a service starts after; each must exist already (catalog order) when it is enabled. */
+function startAfter(service: ServiceName, names: ServiceName[], config: StackConfig, started: Map<ServiceName, Service>): pulumi.Resource[] {
+    return names.flatMap((n) => {
+        if (!config.services[n].enabled) return [];
+        const s = started.get(n);
+        if (!s) throw new Error(`catalog: ${service} starts after ${n}, which comes later in the catalog`);
+        return [s.container];
+    });
 }
 
 export function enabledServices(config: StackConfig): ServiceName[] {

@@ -29,6 +29,8 @@ export interface ResolvedService {
     memoryMb: number;
     /** Docker `--cpus`, already in the form the provider reads back. */
     cpus?: string;
+    /** Host devices for the container, when the stack sets them (replacing the catalog's). */
+    devices?: string[];
 }
 
 export type TlsConfig =

@@ -302,7 +302,7 @@ function validateServices(value: unknown, bad: Bad): Record<ServiceName, Resolve
             ok = false;
             continue;
         }
-        unknownFields(ov, ["enabled", "tag", "memoryMb", "cpus"], key, bad);
+        unknownFields(ov, ["enabled", "tag", "memoryMb", "cpus", "devices"], key, bad);
         const enabled = bool(ov.enabled, s.enabledByDefault);
         if (enabled === undefined) {
             bad(`${key}.enabled`, `'${show(ov.enabled)}' is not true or false`, `pulumi config set --path ${k(`${key}.enabled`)} false`);
@@ -323,11 +323,17 @@ function validateServices(value: unknown, bad: Bad): Record<ServiceName, Resolve
             bad(`${key}.cpus`, `'${show(ov.cpus)}' is not a CPU count`, "use a number such as 0.5 or 2");
             ok = false;
         }
+        const devices = ov.devices === undefined ? undefined : Array.isArray(ov.devices) ? ov.devices : typeof ov.devices === "string" ? parseList(ov.devices) : undefined;
+        if (ov.devices !== undefined && (!devices || !devices.every((d) => typeof d === "string" && /^\/dev\/[A-Za-z0-9._/-]+$/.test(d) && !d.includes("..")))) {
+            bad(`${key}.devices`, `'${show(ov.devices)}' is not a list of device paths`, `list host devices under /dev, e.g. pulumi config set --path '${k(`${key}.devices[0]`)}' /dev/dri (Intel/AMD hardware transcoding)`);
+            ok = false;
+        }
         result[s.name] = {
             enabled: enabled ?? false,
             image: { repository: s.image.repository, tag },
             memoryMb: memoryMb ?? s.memoryMb,
             ...(cpusNum === undefined ? {} : { cpus: String(Math.round(cpusNum * 100) / 100) }),
+            ...(devices && ok ? { devices: devices as string[] } : {}),
         };
     }
     if (!ok) return undefined;
@@ -354,10 +360,20 @@ function validateServices(value: unknown, bad: Bad): Record<ServiceName, Resolve
     return ok ? result : undefined;
 }
 
+/** A JSON list given as text (how the CLI stores `--path` lists), or undefined. */
+function parseList(text: string): unknown[] | undefined {
+    try {
+        const v = JSON.parse(text) as unknown;
+        return Array.isArray(v) ? v : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
 /** CIDRs whose X-Forwarded-For the reverse proxy believes; none by default (the TCP peer is the client). */
 function validateTrustedProxies(value: unknown, bad: Bad): string[] | undefined {
     if (value === undefined) return [];
-    const list = Array.isArray(value) ? value : typeof value === "string" ? (() => { try { return JSON.parse(value) as unknown; } catch { return undefined; } })() : undefined;
+    const list = Array.isArray(value) ? value : typeof value === "string" ? parseList(value) : undefined;
     if (!Array.isArray(list)) {
         bad("trustedProxies", "must be a list of CIDR ranges", `pulumi config set --path '${k("trustedProxies[0]")}' 173.245.48.0/20 (only proxies that overwrite X-Forwarded-For, e.g. Cloudflare's ranges)`);
         return undefined;

@@ -6,8 +6,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ConfigError } from "../config/errors";
-import { PlannedResource, redact, reveal, runOffline } from "./offline";
+import { redact, runOffline } from "./offline";
 import { plannedFiles } from "./planFiles";
+import { renderTree } from "./planTree";
 import { readStackConfig } from "./stackConfig";
 
 function parseArgs(argv: string[]): { stack: string; out?: string } {
@@ -20,40 +21,6 @@ function parseArgs(argv: string[]): { stack: string; out?: string } {
     }
     if (!stack) throw new Error("usage: npm run plan -- --stack dev|prod [--out DIR]");
     return { stack, out };
-}
-
-export function renderTree(resources: PlannedResource[]): string {
-    const children = new Map<string | null, PlannedResource[]>();
-    for (const r of resources) {
-        const list = children.get(r.parent) ?? [];
-        list.push(r);
-        children.set(r.parent, list);
-    }
-    const lines: string[] = [];
-    const walk = (parent: string | null, depth: number) => {
-        for (const r of children.get(parent) ?? []) {
-            lines.push(`${"  ".repeat(depth)}${label(r)}`);
-            walk(r.name, depth + 1);
-        }
-    };
-    walk(null, 0);
-    return lines.join("\n");
-}
-
-function label(r: PlannedResource): string {
-    const type = r.type.split(":").pop();
-    const inputs = reveal(r.inputs) as Record<string, unknown>;
-    switch (r.type) {
-        case "docker:index/remoteImage:RemoteImage":
-            return `image ${inputs.name}`;
-        case "docker:index/container:Container": {
-            const ports = (inputs.ports as { external: number; protocol: string }[] | undefined) ?? [];
-            const published = ports.map((p) => `${p.external}/${p.protocol}`).join(", ");
-            return `container ${inputs.name} (${inputs.memory} MiB${inputs.networkMode === "host" ? ", host network" : ""}${published ? `, publishes ${published}` : ""})`;
-        }
-        default:
-            return `${type} ${r.name}`;
-    }
 }
 
 async function main(): Promise<void> {

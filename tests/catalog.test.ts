@@ -1,4 +1,5 @@
-import { CATALOG, SERVICE_NAMES } from "../config/catalog";
+import { CATALOG, SERVICE_NAMES, spec } from "../config/catalog";
+import { IMAGES } from "./policy/images";
 import { expand } from "../components/service";
 import { plan } from "./support/plan";
 
@@ -35,12 +36,30 @@ describe("catalog", () => {
         expect(byName.watchlist.image.repository).toBe("lakker/pulsarr");
     });
 
-    it("gives every service a memory limit and a healthcheck unless the image cannot run one", () => {
+    it("gives every service a memory limit and a healthcheck its pinned image can run (tests/policy/images.ts)", () => {
         for (const s of CATALOG) {
             expect(s.memoryMb).toBeGreaterThanOrEqual(64);
-            // Only images without a shell or HTTP client (distroless, scratch) go without a healthcheck.
-            if (s.healthcheck === "none") expect(s.name).toMatch(/^(portainer|exportarr-.+)$/);
+            const image = IMAGES[s.image.repository];
+            expect({ service: s.name, reviewed: image !== undefined }).toEqual({ service: s.name, reviewed: true });
+            const h = s.healthcheck;
+            if ("none" in h) {
+                // Only images without a shell or any client to run one (distroless, scratch).
+                expect({ service: s.name, tools: image.tools, why: h.none.length > 20 }).toEqual({ service: s.name, tools: [], why: true });
+            } else if ("image" in h) {
+                expect({ service: s.name, imageHasOne: image.healthcheck !== undefined, named: h.image.includes(image.healthcheck ?? "?") }).toEqual({ service: s.name, imageHasOne: true, named: true });
+            } else {
+                // CMD: the program; CMD-SHELL: the first command after any `VAR=value` assignments.
+                const binary = h.test[0] === "CMD" ? h.test[1] : /^(?:\w+=(?:"[^"]*"|'[^']*'|\S+)\s+)*(\S+)/.exec(h.test[1])![1];
+                expect({ service: s.name, binary, inImage: image.tools.includes(binary) && (h.test[0] === "CMD" || image.tools.includes("sh")) }).toEqual({ service: s.name, binary, inImage: true });
+                expect(h.why.length).toBeGreaterThan(20);
+            }
         }
+    });
+
+    it("starts each service after the ones it waits for, which come earlier in the catalog", () => {
+        const order = CATALOG.map((s) => s.name);
+        for (const s of CATALOG) for (const dep of s.startAfter ?? []) expect({ service: s.name, dep, earlier: order.indexOf(dep) < order.indexOf(s.name) }).toEqual({ service: s.name, dep, earlier: true });
+        expect(spec("authelia").startAfter).toContain("redis");
     });
 
     it("uses unique public subdomains and routes every web UI", () => {
@@ -90,9 +109,19 @@ describe.each(["dev", "prod"] as const)("the %s plan", (stack) => {
         }
     });
 
+    it("has Sonarr and Radarr call Pulsarr's webhook on the network they share, not through the proxy", async () => {
+        const p = await plan(stack);
+        const env = Object.fromEntries((p.container("watchlist")!.envs as string[]).map((e) => e.split(/=(.*)/s).slice(0, 2)));
+        // Pulsarr's webhook URL is baseUrl + port (+ /v1/notifications/webhook) when baseUrl is plain http.
+        expect([env.baseUrl, env.port]).toEqual(["http://watchlist", "3003"]);
+        const nets = (name: string) => (p.container(name)!.networksAdvanced as { name: string }[]).map((n) => n.name);
+        for (const app of ["sonarr", "radarr"]) expect(nets(app)).toContain("monsterr-backend");
+        expect(nets("watchlist")).toContain("monsterr-backend");
+    });
+
     it("gives containers with a catalog healthcheck that healthcheck", async () => {
         const p = await plan(stack);
-        for (const s of CATALOG.filter((s) => typeof s.healthcheck === "object")) {
+        for (const s of CATALOG.filter((s) => "test" in s.healthcheck)) {
             const c = p.container(s.name);
             if (!c) continue;
             expect(c.healthcheck.tests).toEqual((s.healthcheck as { test: string[] }).test);

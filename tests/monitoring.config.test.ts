@@ -92,7 +92,7 @@ describe("monitoring containers (prod plan)", () => {
     it("node-exporter measures the config root and the data tree at fixed paths", () => {
         const c = p.container("node-exporter")!;
         expect(c.volumes).toEqual([
-            { hostPath: "/opt/monsterr/node-exporter", containerPath: "/monsterr/config", readOnly: true },
+            { hostPath: "/opt/monsterr", containerPath: "/monsterr/config", readOnly: true },
             { hostPath: "/data", containerPath: "/monsterr/data", readOnly: true },
         ]);
     });

@@ -5,6 +5,7 @@ import { blackboxFiles } from "./blackbox";
 import { fail2banFiles } from "./fail2ban";
 import { grafanaFiles } from "./grafana";
 import { nginxProxyManagerFiles } from "./nginxProxyManager";
+import { nzbgetFiles } from "./nzbget";
 import { prometheusFiles } from "./prometheus";
 import { qbittorrentFiles } from "./qbittorrent";
 import { redisFiles } from "./redis";
@@ -23,4 +24,5 @@ export const FILE_BUILDERS: Partial<Record<ServiceName, FileBuilder>> = {
     grafana: grafanaFiles,
     fail2ban: fail2banFiles,
     qbittorrent: qbittorrentFiles,
+    nzbget: nzbgetFiles,
 };

@@ -17,47 +17,33 @@ export const CORE: ServiceSpec[] = [
             { source: { kind: "config", sub: "data" }, target: "/data" },
             { source: { kind: "config", sub: "letsencrypt" }, target: "/etc/letsencrypt" },
         ],
-        // The first admin (NPM >= 2.13) on an empty database; `__FILE` keeps the password out of the container's env.
-        // NPM logs that password, so the program moves the admin to npm-admin-password right after (edge/npmAdmin.ts).
         // IP_RANGES_FETCH_ENABLED=false: NPM would otherwise trust X-Real-IP from every Cloudflare and CloudFront
         // address it downloads at start (backend/index.js); trusted proxies are the stack's choice (trustedProxies).
         env: { DISABLE_IPV6: "true", INITIAL_ADMIN_EMAIL: "${ADMIN_EMAIL}", IP_RANGES_FETCH_ENABLED: "false" },
+        // The first admin (NPM >= 2.13) on an empty database; `__FILE` keeps the password out of the container's env.
+        // NPM logs that password, so the program moves the admin to npm-admin-password right after (edge/npmAdmin.ts).
         secrets: [{ secret: "npm-bootstrap-password", env: "INITIAL_ADMIN_PASSWORD__FILE" }],
-        healthcheck: { test: ["CMD", "/usr/bin/check-health"], interval: "30s", timeout: "10s", retries: 3, startPeriod: "1m0s" },
+        healthcheck: {
+            test: ["CMD", "/usr/bin/check-health"],
+            interval: "30s",
+            timeout: "10s",
+            retries: 3,
+            startPeriod: "1m0s",
+            why: "NPM's own script (docker/rootfs/usr/bin/check-health, v2.15.1): curl of 127.0.0.1:81/api/, which answers without a login",
+        },
         memoryMb: 512,
         // No route: its admin UI (81) is never public, not even behind Authelia. Monsterr drives its API from inside
         // the container; a person reaches the UI through an SSH tunnel to the fixed address (see README).
         reverseProxy: true,
         enabledByDefault: true,
+        // Useless without the portal it forwards every decision to; it starts without it (Authelia is reached
+        // through a variable, so nginx does not need it resolvable at start).
         requires: ["authelia"],
-    },
-    {
-        name: "authelia",
-        group: "core",
-        description: "Single sign-on portal with TOTP/WebAuthn second factor, forward-auth for every route",
-        image: { repository: "authelia/authelia", tag: "4.39.20" },
-        port: 9091,
-        flavor: "plain",
-        networks: ["edge", "sessions", "metrics"],
-        volumes: [{ source: { kind: "config" }, target: "/config" }],
-        secrets: [
-            { secret: "authelia-jwt-secret", env: "AUTHELIA_IDENTITY_VALIDATION_RESET_PASSWORD_JWT_SECRET_FILE" },
-            { secret: "authelia-session-secret", env: "AUTHELIA_SESSION_SECRET_FILE" },
-            { secret: "authelia-storage-key", env: "AUTHELIA_STORAGE_ENCRYPTION_KEY_FILE" },
-            { secret: "redis-password", env: "AUTHELIA_SESSION_REDIS_PASSWORD_FILE" },
-        ],
-        healthcheck: "image",
-        memoryMb: 256,
-        runAsStackUser: true,
-        route: { subdomain: "auth", auth: "bypass" },
-        metrics: { port: 9959, path: "/metrics" },
-        enabledByDefault: true,
-        requires: ["redis"],
     },
     {
         name: "redis",
         group: "core",
-        description: "Session store for Authelia, password-protected, backend network only",
+        description: "Session store for Authelia, password-protected, on the sessions network only",
         image: { repository: "redis", tag: "7.4.11-alpine" },
         port: 6379,
         flavor: "plain",
@@ -75,10 +61,36 @@ export const CORE: ServiceSpec[] = [
             timeout: "5s",
             retries: 3,
             startPeriod: "10s",
+            why: "redis-cli ships with redis; busybox sh, cat and grep in the Alpine base (tests/redis.test.ts runs this command)",
         },
         memoryMb: 256,
         runAsStackUser: true,
         enabledByDefault: true,
+    },
+    {
+        name: "authelia",
+        group: "core",
+        description: "Single sign-on portal with TOTP/WebAuthn second factor, forward-auth for every route",
+        image: { repository: "authelia/authelia", tag: "4.39.20" },
+        port: 9091,
+        flavor: "plain",
+        networks: ["edge", "sessions", "metrics"],
+        volumes: [{ source: { kind: "config" }, target: "/config" }],
+        secrets: [
+            { secret: "authelia-jwt-secret", env: "AUTHELIA_IDENTITY_VALIDATION_RESET_PASSWORD_JWT_SECRET_FILE" },
+            { secret: "authelia-session-secret", env: "AUTHELIA_SESSION_SECRET_FILE" },
+            { secret: "authelia-storage-key", env: "AUTHELIA_STORAGE_ENCRYPTION_KEY_FILE" },
+            { secret: "redis-password", env: "AUTHELIA_SESSION_REDIS_PASSWORD_FILE" },
+        ],
+        healthcheck: { image: "/app/healthcheck.sh: wget of /api/health (Dockerfile HEALTHCHECK, authelia v4.39.20)" },
+        memoryMb: 256,
+        runAsStackUser: true,
+        route: { subdomain: "auth", auth: "bypass", probe: { path: "/api/health" } },
+        metrics: { port: 9959, path: "/metrics" },
+        enabledByDefault: true,
+        requires: ["redis"],
+        // Authelia checks its Redis sessions at start and exits after ~9.5 s without them (internal/session/provider.go).
+        startAfter: ["redis"],
     },
     {
         name: "fail2ban",
@@ -100,7 +112,7 @@ export const CORE: ServiceSpec[] = [
         entrypoint: ["/bin/sh", "/data/monsterr-start.sh"],
         command: ["fail2ban-server", "-f", "-x", "-v", "start"],
         capabilities: ["NET_ADMIN", "NET_RAW"],
-        healthcheck: "image",
+        healthcheck: { image: "fail2ban-client ping (Dockerfile HEALTHCHECK, crazy-max/docker-fail2ban 1.1.0-r6)" },
         memoryMb: 128,
         enabledByDefault: true,
         startAfter: ["nginx-proxy-manager", "authelia"],

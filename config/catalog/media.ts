@@ -1,4 +1,4 @@
-import { ARR_API_BYPASS, CONFIG_VOLUME, DATA_VOLUME, curlHealth } from "./shared";
+import { ARR_API_BYPASS, CONFIG_VOLUME, DATA_VOLUME, LSIO_CURL, curlHealth } from "./shared";
 import { ServiceSpec } from "./types";
 
 export const MEDIA: ServiceSpec[] = [
@@ -11,16 +11,15 @@ export const MEDIA: ServiceSpec[] = [
         flavor: "linuxserver",
         networks: [],
         hostNetwork: true,
-        volumes: [
-            CONFIG_VOLUME,
-            { source: { kind: "config", sub: "transcode" }, target: "/transcode" },
-            { source: { kind: "data", sub: "media" }, target: "/data/media" },
-        ],
+        // No /transcode mount: the image leaves Plex's transcoder directory to Plex, which keeps it under /config
+        // unless set in its settings (docker-plex README, "Remove /transcode volume mapping"). Hardware transcoding:
+        // the stack's services.plex.devices, e.g. [/dev/dri].
+        volumes: [CONFIG_VOLUME, { source: { kind: "data", sub: "media" }, target: "/data/media" }],
         env: { VERSION: "docker" },
         secrets: [{ secret: "plex-claim", env: "FILE__PLEX_CLAIM", optional: true }],
-        healthcheck: curlHealth("http://localhost:32400/identity"),
+        healthcheck: curlHealth("http://localhost:32400/identity", `${LSIO_CURL}; /identity is Plex's unauthenticated server identity`),
         memoryMb: 4096,
-        route: { subdomain: "plex", auth: "bypass" },
+        route: { subdomain: "plex", auth: "bypass", probe: { path: "/identity" } },
         enabledByDefault: true,
     },
     arr("sonarr", 8989, "sonarr-api-key", "SONARR"),
@@ -35,10 +34,11 @@ export const MEDIA: ServiceSpec[] = [
         flavor: "linuxserver",
         networks: ["edge", "backend"],
         volumes: [CONFIG_VOLUME, { source: { kind: "data", sub: "media" }, target: "/data/media" }],
-        healthcheck: curlHealth("http://localhost:6767/"),
+        healthcheck: curlHealth("http://localhost:6767/", `${LSIO_CURL}; Bazarr serves its UI without a login (its own auth is off)`),
         memoryMb: 512,
-        route: { subdomain: "bazarr", auth: "two_factor", bypassPaths: ARR_API_BYPASS, group: "admins" },
+        route: { subdomain: "bazarr", auth: "two_factor", bypassPaths: ARR_API_BYPASS, group: "admins", probe: { path: "/" } },
         enabledByDefault: true,
+        // Subtitles for their libraries; Bazarr starts and retries on its own.
         requires: ["sonarr", "radarr"],
     },
 ];
@@ -57,10 +57,11 @@ function arr(name: "sonarr" | "radarr" | "lidarr", port: number, apiKey: "sonarr
         volumes: [CONFIG_VOLUME, DATA_VOLUME],
         env: { [`${prefix}__AUTH__METHOD`]: "External", [`${prefix}__AUTH__REQUIRED`]: "DisabledForLocalAddresses" },
         secrets: [{ secret: apiKey, env: `FILE__${prefix}__AUTH__APIKEY` }],
-        healthcheck: curlHealth(`http://localhost:${port}/ping`),
+        healthcheck: curlHealth(`http://localhost:${port}/ping`, `${LSIO_CURL}; /ping is [AllowAnonymous] (PingController)`),
         memoryMb: 1024,
-        route: { subdomain: name, auth: "two_factor", bypassPaths: ARR_API_BYPASS, group: "admins" },
+        route: { subdomain: name, auth: "two_factor", bypassPaths: ARR_API_BYPASS, group: "admins", probe: { path: "/ping" } },
         enabledByDefault: true,
+        // Indexers come from Prowlarr; the app starts and serves its library without it.
         requires: ["prowlarr"],
     };
 }

@@ -18,6 +18,8 @@ export type NetworkName = (typeof NETWORK_NAMES)[number];
 export type VolumeSource =
     /** `<configRoot>/<service>/<sub>`: the app's own state, or another service's (`service`), e.g. logs to read. */
     | { kind: "config"; service?: ServiceName; sub?: string }
+    /** `<configRoot>` itself: every app's state (what node-exporter measures the disk of). */
+    | { kind: "configRoot" }
     /** `<dataRoot>/<sub>`: the shared media/downloads tree (one filesystem, hardlinks). */
     | { kind: "data"; sub?: string }
     /** A fixed host path (docker socket, /proc, /dev/dri...). */
@@ -52,7 +54,15 @@ export interface HealthcheckSpec {
     timeout?: string;
     retries?: number;
     startPeriod?: string;
+    /** Why it can pass: the binary is in the pinned image and the URL answers without a login (upstream sources). */
+    why: string;
 }
+
+/**
+ * A container's healthcheck: one of the catalog's own, the image's HEALTHCHECK (`image`: what it runs, and where
+ * upstream defines it), or none where the image has no shell or client to run one (`none`: why).
+ */
+export type Healthcheck = HealthcheckSpec | { image: string } | { none: string };
 
 /**
  * A path that skips Authelia because its clients authenticate to the app itself (API key, the app's own login).
@@ -67,6 +77,11 @@ export interface RouteSpec {
     bypassPaths?: BypassPath[];
     /** Authelia group allowed on this route; admins always are. */
     group?: "admins" | "users";
+    /**
+     * What the blackbox exporter asks through the proxy to tell the app is up: a path the app answers without a
+     * login, open in Authelia only to the prober's own network, and the statuses that mean "up".
+     */
+    probe: { path: string; status?: number[] };
 }
 
 export interface MetricsSpec {
@@ -94,13 +109,19 @@ export interface ServiceSpec {
     networks: NetworkName[];
     /** Host networking (Plex): the container's ports are the host's. */
     hostNetwork?: boolean;
+    /**
+     * Resolves every public name to the reverse proxy's address on its edge network (Docker's extra hosts): it
+     * reaches the routes as a visitor does, without the router's NAT loopback, on the dev stack's names too.
+     */
+    publicNamesToProxy?: boolean;
     publish?: PublishedPort[];
     volumes: VolumeSpec[];
     env?: Record<string, string>;
     secrets?: SecretMount[];
-    /** `image` when the image ships its own HEALTHCHECK; `none` only where the image cannot run one (distroless). */
-    healthcheck: HealthcheckSpec | "image" | "none";
+    healthcheck: Healthcheck;
     memoryMb: number;
+    /** Size of /dev/shm in MiB, where the image needs more than Docker's 64 (browsers, desktop apps). */
+    shmSizeMb?: number;
     /** Replaces the image's entrypoint (the image's CMD is then dropped: give `command` too). */
     entrypoint?: string[];
     command?: string[];
@@ -108,6 +129,7 @@ export interface ServiceSpec {
     runAsStackUser?: boolean;
     init?: boolean;
     capabilities?: string[];
+    /** Host devices passed through (same path inside); a stack may set its own (`services.<name>.devices`). */
     devices?: string[];
     route?: RouteSpec;
     metrics?: MetricsSpec;
@@ -118,9 +140,15 @@ export interface ServiceSpec {
      * for identity headers), besides its own `proxy` network.
      */
     reverseProxy?: boolean;
-    /** Containers of this group to start first (Fail2Ban needs the logs of the proxy and Authelia to exist). */
+    /**
+     * Containers to start first, because this one fails or misbehaves when they are not up: Authelia exits after
+     * ~10 s without Redis, Fail2Ban needs the logs of the proxy and Authelia. Each comes earlier in the catalog.
+     */
     startAfter?: ServiceName[];
-    /** Services this one cannot work without (enabled automatically? no: validated). */
+    /**
+     * Services this one is useless without; validated (both enabled), not an ordering: each of these apps starts
+     * and retries on its own while the other is still starting.
+     */
     requires?: ServiceName[];
     /** Enabled automatically only while all of these are (exporters): disabling sonarr also drops exportarr-sonarr. */
     companionOf?: ServiceName[];

@@ -1,4 +1,4 @@
-import { CONFIG_VOLUME, curlHealth } from "./shared";
+import { CONFIG_VOLUME, curlHealth, wgetHealth } from "./shared";
 import { ServiceSpec } from "./types";
 
 export const UI: ServiceSpec[] = [
@@ -12,9 +12,9 @@ export const UI: ServiceSpec[] = [
         flavor: "linuxserver",
         networks: ["edge"],
         volumes: [CONFIG_VOLUME],
-        healthcheck: curlHealth("http://localhost:80/"),
+        healthcheck: curlHealth("http://localhost:80/", "curl in Organizr's base image (docker-base linux-amd64.Dockerfile, apk add curl); its nginx serves / without a login"),
         memoryMb: 256,
-        route: { subdomain: "home", auth: "one_factor", group: "users" },
+        route: { subdomain: "home", auth: "one_factor", group: "users", probe: { path: "/" } },
         enabledByDefault: true,
     },
     {
@@ -27,10 +27,13 @@ export const UI: ServiceSpec[] = [
         networks: ["edge", "backend"],
         volumes: [{ source: { kind: "config" }, target: "/app/config" }],
         init: true,
-        healthcheck: { test: ["CMD", "wget", "-q", "-O", "/dev/null", "http://localhost:5055/api/v1/status"], interval: "30s", timeout: "10s", retries: 3, startPeriod: "1m0s" },
+        healthcheck: wgetHealth("http://localhost:5055/api/v1/status", "busybox wget in node:22-alpine (Dockerfile); upstream's own check (docs/getting-started/docker.mdx); /api/v1/status needs no session", "1m0s"),
         memoryMb: 512,
-        route: { subdomain: "requests", auth: "one_factor", group: "users" },
+        // The image runs as uid 1000 (`USER node`); upstream documents --user for another uid (docker.mdx).
+        runAsStackUser: true,
+        route: { subdomain: "requests", auth: "one_factor", group: "users", probe: { path: "/api/v1/status" } },
         enabledByDefault: true,
+        // Requests go to Sonarr and Radarr; Seerr starts and waits for its setup without them.
         requires: ["sonarr", "radarr"],
     },
     {
@@ -42,10 +45,13 @@ export const UI: ServiceSpec[] = [
         flavor: "plain",
         networks: ["edge", "backend"],
         volumes: [{ source: { kind: "config" }, target: "/app/data" }],
-        env: { baseUrl: "https://watchlist.${DOMAIN}", port: "3003" },
-        healthcheck: curlHealth("http://localhost:3003/", "1m0s"),
+        // baseUrl + port is what Pulsarr registers as its webhook in Sonarr and Radarr (constructWebhookUrl): its name
+        // on the backend network they share, never the public route (port not published, two factors needed).
+        // Its entrypoint takes PUID/PGID and drops root itself (docker-entrypoint.sh, su-exec).
+        env: { baseUrl: "http://watchlist", port: "3003", PUID: "${PUID}", PGID: "${PGID}" },
+        healthcheck: wgetHealth("http://localhost:3003/health", "upstream's own check: busybox wget of /health (docker-healthcheck.sh)", "1m0s"),
         memoryMb: 512,
-        route: { subdomain: "watchlist", auth: "two_factor", group: "admins" },
+        route: { subdomain: "watchlist", auth: "two_factor", group: "admins", probe: { path: "/health" } },
         enabledByDefault: true,
         requires: ["sonarr", "radarr"],
     },

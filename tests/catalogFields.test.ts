@@ -1,0 +1,133 @@
+import { CATALOG, SECRETS, ServiceSpec, resolvePort } from "../config/catalog";
+import { IN_CONTAINER_CLIENT } from "../components/edge/npmTransport";
+import { SECRETS_MOUNT } from "../components/service";
+import { renderTree } from "../scripts/planTree";
+import { validateConfig } from "../config/validate";
+import { issuesOf, minimal } from "./support/config";
+import { Plan, plan, reveal } from "./support/plan";
+
+/**
+ * Every field of a catalog entry changes what is deployed: one check per field, keyed by the type itself, so a new
+ * field without a check does not compile, and a field no entry uses is reported as dead.
+ */
+type Container = Record<string, any>;
+type Check = (s: ServiceSpec, c: Container, p: Plan) => void;
+
+const envKeys = (c: Container) => (c.envs as string[]).map((e) => e.split("=")[0]);
+const networkNames = (c: Container) => (c.networksAdvanced ?? []).map((n: { name: string }) => n.name);
+
+const APPLIED: { [K in keyof Required<ServiceSpec>]: Check } = {
+    name: (s, c) => expect([c.name, c.hostname]).toEqual([s.name, s.name]),
+    group: (s, c) => expect(c.labels).toContainEqual({ label: "monsterr.group", value: s.group }),
+    description: (s, _c, p) => expect(renderTree(p.resources)).toContain(s.description),
+    image: (s, c, p) => {
+        const ref = s.image.tag.startsWith("sha256:") ? `${s.image.repository}@${s.image.tag}` : `${s.image.repository}:${s.image.tag}`;
+        const image = p.byType("docker:index/remoteImage:RemoteImage").find((r) => r.inputs.name === ref);
+        expect({ service: s.name, image: image?.name }).toEqual({ service: s.name, image: expect.any(String) });
+        expect(c.image).toBe(`sha256:${require("crypto").createHash("sha256").update(ref).digest("hex")}`);
+    },
+    port: (s, c, p) => {
+        // The port a service listens on is what something else dials: its proxy host, a scrape target, a generated
+        // file (Authelia's Redis), another container's settings, its own healthcheck, or NPM's in-container client.
+        const host = p.byType("pulumi-nodejs:dynamic/monsterr:NpmProxyHost").find((r) => (reveal(r.inputs) as { domainNames: string[] }).domainNames[0].startsWith(`${s.route?.subdomain}.`));
+        const mentions = [
+            ...[...p.files.values()],
+            ...p.containers().flatMap((x) => [...(x.envs ?? []), ...(x.command ?? []), ...(x.healthcheck?.tests ?? [])]),
+            IN_CONTAINER_CLIENT,
+        ].filter((t) => new RegExp(`(${s.name}|localhost|127\\.0\\.0\\.1|port|PORT)[:= ]*${s.port}\\b`).test(t));
+        const used = s.port === 0 ? c.networkMode === "host" : (host !== undefined && reveal(host.inputs.forwardPort) === s.port) || mentions.length > 0;
+        expect({ service: s.name, port: s.port, used }).toEqual({ service: s.name, port: s.port, used: true });
+    },
+    flavor: (s, c) => expect({ service: s.name, puid: envKeys(c).includes("PUID") && envKeys(c).includes("UMASK") }).toEqual({ service: s.name, puid: s.flavor === "linuxserver" }),
+    networks: (s, c) => {
+        const wanted = s.networks.map((n) => (n === "edge" ? `monsterr-edge-${s.name}` : `monsterr-${n}`));
+        const own = networkNames(c).filter((n: string) => !(s.reverseProxy && n.startsWith("monsterr-edge-")));
+        expect({ service: s.name, networks: own }).toEqual({ service: s.name, networks: wanted });
+    },
+    hostNetwork: (s, c) => expect(c.networkMode === "host").toBe(s.hostNetwork === true),
+    publicNamesToProxy: (s, c, p) => {
+        const names = p.byType("pulumi-nodejs:dynamic/monsterr:NpmProxyHost").map((r) => (reveal(r.inputs) as { domainNames: string[] }).domainNames[0]);
+        const proxy = p.container("nginx-proxy-manager")!.networksAdvanced.find((n: { name: string }) => n.name === `monsterr-edge-${s.name}`)?.ipv4Address;
+        expect({ service: s.name, hosts: c.hosts }).toEqual({ service: s.name, hosts: s.publicNamesToProxy ? names.map((host) => ({ host, ip: proxy })) : undefined });
+    },
+    publish: (s, c) => expect((c.ports ?? []).map((x: { external: number }) => x.external)).toEqual((s.publish ?? []).map((x) => resolvePort(x.external, 51413))),
+    volumes: (s, c) => {
+        for (const v of s.volumes) expect({ service: s.name, target: v.target, mounted: (c.volumes as { containerPath: string }[]).some((m) => m.containerPath === v.target) }).toEqual({ service: s.name, target: v.target, mounted: true });
+    },
+    env: (s, c) => expect(envKeys(c)).toEqual(expect.arrayContaining(Object.keys(s.env ?? {}))),
+    secrets: (s, c) => {
+        for (const m of (s.secrets ?? []).filter((m) => !m.optional)) {
+            expect(c.volumes).toContainEqual(expect.objectContaining({ containerPath: `${SECRETS_MOUNT}/${m.secret}`, readOnly: true }));
+            if (m.env) expect(c.envs).toContain(`${m.env}=${SECRETS_MOUNT}/${m.secret}`);
+            expect(SECRETS[m.secret]).toBeDefined();
+        }
+    },
+    healthcheck: (s, c) => expect(c.healthcheck?.tests).toEqual("test" in s.healthcheck ? s.healthcheck.test : undefined),
+    memoryMb: (s, c) => expect(c.memory).toBe(s.memoryMb),
+    shmSizeMb: (s, c) => expect(c.shmSize).toBe(s.shmSizeMb),
+    entrypoint: (s, c) => expect(c.entrypoints).toEqual(s.entrypoint),
+    command: (s, c) => {
+        const pattern = (arg: string) => new RegExp(`^${arg.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/\\\$\\\{[A-Z_]+\\\}/g, ".+")}$`);
+        expect({ service: s.name, command: c.command }).toEqual({ service: s.name, command: s.command?.map((a) => expect.stringMatching(pattern(a))) });
+    },
+    runAsStackUser: (s, c) => expect(c.user).toBe(s.runAsStackUser ? "1000:1000" : undefined),
+    init: (s, c) => expect(c.init).toBe(s.init),
+    capabilities: (s, c) => expect(c.capabilities?.adds).toEqual(s.capabilities?.map((x) => `CAP_${x}`)),
+    devices: (s, c) => expect(c.devices?.map((d: { hostPath: string }) => d.hostPath)).toEqual(s.devices),
+    route: (s, _c, p) => {
+        const hosts = p.byType("pulumi-nodejs:dynamic/monsterr:NpmProxyHost").map((r) => (reveal(r.inputs) as { domainNames: string[] }).domainNames[0]);
+        expect(hosts.includes(`${s.route?.subdomain}.media.example.com`)).toBe(s.route !== undefined);
+    },
+    metrics: (s, _c, p) => expect(p.files.get("/opt/monsterr/prometheus/etc/prometheus.yml")!.includes(`job_name: ${s.name}\n`)).toBe(s.metrics !== undefined),
+    enabledByDefault: (s, c) => expect(c !== undefined).toBe(s.enabledByDefault),
+    reverseProxy: (s, c, p) => {
+        const edges = p.byType("docker:index/network:Network").map((r) => r.inputs.name as string).filter((n) => n.startsWith("monsterr-edge-"));
+        expect(edges.every((e) => networkNames(c).includes(e))).toBe(s.reverseProxy === true);
+    },
+    startAfter: (s, c, p) => {
+        const waits = p.waitsFor(p.resources.find((r) => r.type === "docker:index/container:Container" && r.inputs.name === c.name)!.name);
+        for (const dep of s.startAfter ?? []) {
+            const depName = p.resources.find((r) => r.type === "docker:index/container:Container" && r.inputs.name === dep)!.name;
+            expect({ service: s.name, dep, waits: waits.has(depName) }).toEqual({ service: s.name, dep, waits: true });
+        }
+    },
+    requires: (s) => {
+        for (const dep of s.requires ?? []) {
+            const issues = issuesOf({ ...minimal, services: { [dep]: { enabled: false } } });
+            expect(issues.map((i) => i.key)).toContain(`monsterr:services.${dep}.enabled`);
+        }
+    },
+    companionOf: (s) => {
+        for (const parent of s.companionOf ?? []) {
+            // Turning the app off (with whatever cannot run without it) turns its companion off too.
+            const off = new Set([parent]);
+            for (let grew = true; grew; ) {
+                grew = false;
+                for (const x of CATALOG) if (!off.has(x.name) && (x.requires ?? []).some((r) => off.has(r))) off.add(x.name), (grew = true);
+            }
+            const services = Object.fromEntries([...off].map((n) => [n, { enabled: false }]));
+            expect({ companion: s.name, parent, enabled: validateConfig({ ...minimal, services }).services[s.name].enabled }).toEqual({ companion: s.name, parent, enabled: false });
+        }
+    },
+};
+
+describe("every catalog field is applied", () => {
+    let p: Plan;
+    beforeAll(async () => {
+        p = await plan("prod");
+    });
+
+    it.each(Object.keys(APPLIED) as (keyof ServiceSpec)[])("%s", (field) => {
+        const users = CATALOG.filter((s) => s[field] !== undefined);
+        // A field no entry sets is dead code in the container builder.
+        expect({ field, usedBy: users.length > 0 }).toEqual({ field, usedBy: true });
+        for (const s of CATALOG) {
+            const c = p.container(s.name);
+            if (!c) {
+                expect({ service: s.name, enabledByDefault: s.enabledByDefault }).toEqual({ service: s.name, enabledByDefault: false });
+                continue;
+            }
+            APPLIED[field](s, c, p);
+        }
+    });
+});
