@@ -54,6 +54,13 @@ export function edgeSlot(proxySubnet: string, index: number): NetworkSlot {
     };
 }
 
+/** The subnet of a service's edge network (what the proxy sees as that service's client address). */
+export function edgeSubnetOf(proxySubnet: string, service: ServiceName): string {
+    const i = EDGE_MEMBERS.indexOf(service);
+    if (i < 0) throw new Error(`${service} has no edge network`);
+    return edgeSlot(proxySubnet, i + 1).subnet;
+}
+
 /** How many /29 slots the proxy subnet must hold: the proxy's own network and one per possible edge member. */
 export const EDGE_SLOTS = EDGE_MEMBERS.length + 1;
 

@@ -5,6 +5,8 @@ export interface AccessRule {
     domain: string[];
     policy: "bypass" | "one_factor" | "two_factor" | "deny";
     subject?: string[];
+    /** Client addresses the rule applies to (Authelia takes the first X-Forwarded-For, which the proxy sets). */
+    networks?: string[];
     resources?: string[];
 }
 
@@ -34,22 +36,24 @@ export function routeSubjects(route: RouteSpec): string[] {
 
 /**
  * Authelia rules derived from the catalog routes. The first matching rule wins and the default policy is deny,
- * so per route: its API-key paths (bypass) come first, then the route's own policy for its groups only.
+ * so per route: the prober's health path (only from the prober's own network: the blackbox exporter's edge network,
+ * whose address no client can claim), its API-key paths (bypass), then the route's own policy for its groups only.
  */
-export function accessRules(domain: string, enabled: readonly ServiceName[]): AccessRule[] {
+export function accessRules(domain: string, enabled: readonly ServiceName[], proberNetwork?: string): AccessRule[] {
     const rules: AccessRule[] = [];
     for (const s of routedServices(domain, enabled)) {
         if (s.route.auth === "bypass") {
             rules.push({ domain: [s.fqdn], policy: "bypass" });
             continue;
         }
+        if (proberNetwork) rules.push({ domain: [s.fqdn], policy: "bypass", networks: [proberNetwork], resources: [bypassResource({ exact: s.route.probe.path })] });
         if (s.route.bypassPaths?.length) rules.push({ domain: [s.fqdn], policy: "bypass", resources: s.route.bypassPaths.map(bypassResource) });
         rules.push({ domain: [s.fqdn], policy: s.route.auth, subject: routeSubjects(s.route) });
     }
     return rules;
 }
 
-const PATH = /^\/[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/;
+const PATH = /^\/([A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*)?$/;
 
 /**
  * An anchored Authelia resource regex for a bypass path. Authelia matches resources against the cleaned path plus
@@ -58,9 +62,9 @@ const PATH = /^\/[A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*$/;
  */
 export function bypassResource(p: BypassPath): string {
     const path = "exact" in p ? p.exact : p.prefix.replace(/\/$/, "");
-    if (!PATH.test(path) || ("prefix" in p && !p.prefix.endsWith("/"))) {
-        throw new Error(`bypass path ${JSON.stringify(p)} must be an absolute path of plain segments (a prefix ends in /)`);
+    if (!PATH.test(path) || ("prefix" in p && (!p.prefix.endsWith("/") || path === ""))) {
+        throw new Error(`bypass path ${JSON.stringify(p)} must be an absolute path of plain segments (a prefix ends in /, and is never the root)`);
     }
     const escaped = path.replace(/\./g, "\\.");
-    return "exact" in p ? `^${escaped}(\\?.*)?$` : `^${escaped}/.*$`;
+    return "exact" in p ? `^${escaped || "/"}(\\?.*)?$` : `^${escaped}/.*$`;
 }

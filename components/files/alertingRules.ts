@@ -1,15 +1,16 @@
+import { CATALOG, ServiceName } from "../../config/catalog";
 import { toYaml } from "./yaml";
 
 /**
- * `scope` drives inhibition: while HostDown fires, every `service` alert is held back (Alertmanager), because a dead
- * or overloaded host explains them. `none` severity is routed to no receiver but the heartbeat.
+ * `scope` says what an alert is about (the host, a service, the monitoring itself); `none` severity is routed to no
+ * receiver but the heartbeat. Inhibitions (alertmanager.ts) hold back what a blind monitor would report falsely.
  */
 export interface AlertRule {
     alert: string;
     expr: string;
     /** Prometheus duration the condition must hold before the alert fires. */
     for?: string;
-    labels: { severity: "warning" | "critical" | "none"; scope: "host" | "service" | "monitoring" };
+    labels: { severity: "warning" | "critical" | "none"; scope: "host" | "service" | "monitoring"; container?: string };
     annotations: { summary: string; description: string };
 }
 
@@ -28,13 +29,15 @@ export const RULE_GROUPS: RuleGroup[] = [
         name: "host",
         rules: [
             {
-                alert: "HostDown",
+                // Prometheus runs on the same host: when this fires the host is up, its exporter is not. A dead host
+                // silences Prometheus too; the heartbeat (alerting.heartbeatUrl) notices that, from outside.
+                alert: "NodeExporterDown",
                 expr: 'up{job="node-exporter"} == 0',
                 for: "2m",
-                labels: { severity: "critical", scope: "host" },
+                labels: { severity: "warning", scope: "monitoring" },
                 annotations: {
                     summary: "Host metrics are gone",
-                    description: "node-exporter has not answered for 2 minutes: the host is overloaded or the exporter died. Service alerts are held back while this fires.",
+                    description: "node-exporter has not answered for 2 minutes: disk and memory alerts cannot fire until it is back (docker logs node-exporter).",
                 },
             },
             {
@@ -92,6 +95,18 @@ export const RULE_GROUPS: RuleGroup[] = [
                     description: "Docker's healthcheck of {{ $labels.name }} has failed for 5 minutes; its last results are in docker inspect {{ $labels.name }}.",
                 },
             },
+            {
+                // cAdvisor up but reporting no container at all: its Docker factory did not register (on Docker 29's
+                // containerd store it needs containerd's socket), and every container alert would stay silent.
+                alert: "CadvisorSeesNoContainers",
+                expr: 'up{job="cadvisor"} == 1 unless on() count(container_last_seen{job="cadvisor", name!=""}) > 0',
+                for: "10m",
+                labels: { severity: "warning", scope: "monitoring" },
+                annotations: {
+                    summary: "cAdvisor reports no containers",
+                    description: "cAdvisor answers but has reported no Docker container for 10 minutes, so container alerts and the Containers dashboard are blind (docker logs cadvisor: look for the Docker or containerd factory).",
+                },
+            },
         ],
     },
     {
@@ -99,7 +114,7 @@ export const RULE_GROUPS: RuleGroup[] = [
         rules: [
             {
                 alert: "TargetDown",
-                // node-exporter has HostDown; the blackbox probes have PublicUrlDown.
+                // node-exporter has NodeExporterDown; the blackbox probes have PublicUrlDown.
                 expr: 'up{job!~"node-exporter|blackbox"} == 0',
                 for: "5m",
                 labels: { severity: "warning", scope: "service" },
@@ -135,7 +150,7 @@ export const RULE_GROUPS: RuleGroup[] = [
                 labels: { severity: "critical", scope: "service" },
                 annotations: {
                     summary: "{{ $labels.instance }} is failing",
-                    description: "The public URL has not answered with a 2xx (after redirects, TLS verified) for 5 minutes.",
+                    description: "The app has not answered its health path through the proxy (its public name, TLS verified, no redirect followed) for 5 minutes: the app, its proxy host or its certificate is broken.",
                 },
             },
             {
@@ -175,6 +190,38 @@ export const RULE_GROUPS: RuleGroup[] = [
         ],
     },
 ];
+
+/** Enough samples of a container in 10 minutes at a 30 s scrape interval: fewer than 12 of 20 is a crash loop. */
+const SEEN_SAMPLES = 12;
+
+/**
+ * One ContainerDown rule per enabled container: gone from cAdvisor (stopped, or dead between restarts), or seen in
+ * fewer than 12 of the last 20 scrapes (a crash loop too fast for ContainerRestarting's 30 s samples). The second
+ * part waits for 15 minutes of Prometheus' own uptime, so a restarted Prometheus does not page for every container.
+ */
+export function expectedContainers(enabled: readonly ServiceName[]): RuleGroup {
+    return {
+        name: "expected-containers",
+        rules: CATALOG.filter((s) => enabled.includes(s.name)).map((s) => {
+            const series = `container_last_seen{job="cadvisor", name="${s.name}"}`;
+            return {
+                alert: "ContainerDown",
+                expr: `absent(${series}) or (sum(count_over_time(${series}[10m])) < ${SEEN_SAMPLES} and on() (time() - max(process_start_time_seconds{job="prometheus"})) > 900)`,
+                for: "3m",
+                labels: { severity: "critical", scope: "service", container: s.name },
+                annotations: {
+                    summary: `${s.name} is not running`,
+                    description: `The ${s.name} container has been missing from cAdvisor, or kept restarting, for 3 minutes: docker ps -a --filter name=${s.name}; docker logs ${s.name}.`,
+                },
+            };
+        }),
+    };
+}
+
+/** Every rule group of a stack: the fixed ones and the containers it deploys. */
+export function ruleGroups(enabled: readonly ServiceName[]): RuleGroup[] {
+    return [...RULE_GROUPS, expectedContainers(enabled)];
+}
 
 export function ruleFilePath(group: RuleGroup): string {
     return `rules/${group.name}.yml`;

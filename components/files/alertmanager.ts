@@ -122,8 +122,10 @@ export function alertmanagerConfig(a: AlertingConfig): AlertmanagerConfig {
             ...(routes.length ? { routes } : {}),
         },
         inhibit_rules: [
-            // A dead or overloaded host explains every service alert: send the cause only.
-            { source_matchers: ['alertname="HostDown"'], target_matchers: ['scope="service"'] },
+            // A blind cAdvisor makes every container look gone: send the cause only. Nothing else is held back:
+            // Prometheus runs on the host it watches, so no alert here can mean "the host is down".
+            { source_matchers: ['alertname="CadvisorSeesNoContainers"'], target_matchers: ['alertname=~"ContainerDown|ContainerUnhealthy|ContainerRestarting"'] },
+            { source_matchers: ['alertname="TargetDown"', 'job="cadvisor"'], target_matchers: ['alertname="ContainerDown"'] },
             { source_matchers: ['alertname="DiskUsageCritical"'], target_matchers: ['alertname="DiskUsageHigh"'], equal: ["volume"] },
         ],
         receivers,

@@ -3,6 +3,7 @@ import { toYaml } from "./yaml";
 import { argon2id } from "hash-wasm";
 import { AccessRule, accessRules } from "../edge/accessControl";
 import { spec } from "../../config/catalog";
+import { edgeSubnetOf } from "../networks";
 import { FileBuilder } from "./types";
 
 /** The subset of Authelia 4.39's `configuration.yml` Monsterr writes; secrets come from `AUTHELIA_*_FILE`. */
@@ -71,6 +72,8 @@ export const ARGON2 = { iterations: 3, memory: 65536, parallelism: 4, keyLength:
 export interface AutheliaSettings {
     domain: string;
     enabled: Parameters<typeof accessRules>[1];
+    /** The prober's network (the blackbox exporter's edge subnet), when it runs. */
+    proberNetwork?: string;
 }
 
 export function autheliaConfiguration(s: AutheliaSettings): AutheliaConfiguration {
@@ -107,7 +110,7 @@ export function autheliaConfiguration(s: AutheliaSettings): AutheliaConfiguratio
                 },
             },
         },
-        access_control: { default_policy: "deny", rules: accessRules(s.domain, s.enabled) },
+        access_control: { default_policy: "deny", rules: accessRules(s.domain, s.enabled, s.proberNetwork) },
         session: {
             name: "authelia_session",
             same_site: "lax",
@@ -161,7 +164,7 @@ export const autheliaFiles: FileBuilder = ({ config, secrets, enabled }) => {
             return toYaml(usersDatabase(config.adminUser, config.adminEmail, await hashPassword(pw, salt)));
         });
     return [
-        { path: "configuration.yml", content: toYaml(autheliaConfiguration({ domain: config.domain, enabled })), mode: "0440" },
+        { path: "configuration.yml", content: toYaml(autheliaConfiguration({ domain: config.domain, enabled, proberNetwork: enabled.includes("blackbox-exporter") ? edgeSubnetOf(config.networks.proxySubnet, "blackbox-exporter") : undefined })), mode: "0440" },
         { path: "users_database.yml", content: pulumi.secret(users), secret: true },
         { path: "logs/authelia.log", content: "", mode: "0640", seedOnly: true },
     ];

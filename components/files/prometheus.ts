@@ -1,6 +1,7 @@
 import { toYaml } from "./yaml";
 import { CATALOG, ServiceName } from "../../config/catalog";
-import { RULE_GROUPS, ruleFilePath, serializeRuleGroup } from "./alertingRules";
+import { ruleFilePath, ruleGroups, serializeRuleGroup } from "./alertingRules";
+import { probeTargets } from "./probes";
 import { FileBuilder } from "./types";
 
 interface StaticConfig {
@@ -19,7 +20,6 @@ export interface ScrapeConfig {
     job_name: string;
     scrape_interval?: string;
     metrics_path?: string;
-    params?: Record<string, string[]>;
     static_configs: StaticConfig[];
     relabel_configs?: RelabelConfig[];
     metric_relabel_configs?: RelabelConfig[];
@@ -33,18 +33,7 @@ export interface PrometheusConfig {
     scrape_configs: ScrapeConfig[];
 }
 
-/** Paths that answer without a login where `/` does not (Plex answers 401 to anonymous visitors). */
-const PROBE_PATHS: Partial<Record<ServiceName, string>> = { plex: "/identity" };
-
 export const BLACKBOX_ADDRESS = "blackbox-exporter:9115";
-
-/** Every public URL of the enabled services, as a visitor reaches it through the proxy and Authelia. */
-export function publicUrls(domain: string, enabled: readonly ServiceName[]): { service: ServiceName; url: string }[] {
-    return CATALOG.filter((s) => s.route && enabled.includes(s.name)).map((s) => ({
-        service: s.name,
-        url: `https://${s.route!.subdomain}.${domain}${PROBE_PATHS[s.name] ?? "/"}`,
-    }));
-}
 
 /** Jobs are named after the services, so alert rules and dashboards can name them (`up{job="node-exporter"}`). */
 export function prometheusConfig(domain: string, enabled: readonly ServiceName[]): PrometheusConfig {
@@ -62,11 +51,11 @@ export function prometheusConfig(domain: string, enabled: readonly ServiceName[]
     if (enabled.includes("blackbox-exporter")) {
         scrape.push({
             job_name: "blackbox",
-            // Every probe goes through Authelia: once a minute is enough and keeps its log readable.
+            // Every probe crosses the proxy and Authelia: once a minute is enough and keeps their logs readable.
             scrape_interval: "1m",
             metrics_path: "/probe",
-            params: { module: ["http_2xx"] },
-            static_configs: publicUrls(domain, enabled).map((u) => ({ targets: [u.url], labels: { service: u.service } })),
+            // One target per app; its module (the statuses that mean "up") travels as a label into the URL params.
+            static_configs: probeTargets(domain, enabled).map((t) => ({ targets: [t.url], labels: { service: t.service, __param_module: t.module } })),
             relabel_configs: [
                 { source_labels: ["__address__"], target_label: "__param_target" },
                 { source_labels: ["__param_target"], target_label: "instance" },
@@ -89,5 +78,5 @@ export function serializePrometheusConfig(config: PrometheusConfig): string {
 /** prometheus.yml and one rule file per group, under etc/ (mounted read-only at /etc/prometheus). */
 export const prometheusFiles: FileBuilder = ({ config, enabled }) => [
     { path: "etc/prometheus.yml", content: serializePrometheusConfig(prometheusConfig(config.domain, enabled)) },
-    ...RULE_GROUPS.map((g) => ({ path: `etc/${ruleFilePath(g)}`, content: serializeRuleGroup(g) })),
+    ...ruleGroups(enabled).map((g) => ({ path: `etc/${ruleFilePath(g)}`, content: serializeRuleGroup(g) })),
 ];

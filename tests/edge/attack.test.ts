@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as yaml from "js-yaml";
 import { runProgram } from "../support/binaries";
 import { AutheliaStandIn, StandInSession } from "../support/edge/autheliaStandIn";
 import { RawResponse, get, h2Request, rawRequest } from "../support/edge/client";
@@ -267,5 +268,44 @@ describe("a proxy in front, named in monsterr:trustedProxies", () => {
         } finally {
             await front.stop();
         }
+    });
+});
+
+describe("the prober's health paths", () => {
+    /** The health path of each protected host, from the generated rules that open it to the prober's network. */
+    const probeRules = async () => {
+        const config = yaml.load((await plan("prod")).files.get("/opt/monsterr/authelia/configuration.yml")!) as { access_control: { rules: { domain: string[]; networks?: string[]; resources?: string[] }[] } };
+        return config.access_control.rules.filter((r) => r.networks);
+    };
+
+    it("are open to the blackbox exporter's edge network only, and only the exact path", async () => {
+        const rules = await probeRules();
+        expect(rules.map((r) => r.domain[0].split(".")[0]).sort()).toEqual(protectedSubs().sort());
+        const prober = rules[0].networks![0];
+        expect(rules.every((r) => r.networks!.length === 1 && r.networks![0] === prober)).toBe(true);
+        const inside = prober.replace(/\.\d+\/29$/, (m) => `.${Number(m.slice(1, -3)) + 4}`);
+        const ask = (host: string, path: string, from: string) => authelia.decide({ "x-original-url": `https://${host}${path}`, "x-original-method": "GET", "x-forwarded-for": from }).status;
+        for (const r of rules) {
+            const path = r.resources![0].replace(/^\^/, "").replace(/\(\\\?\.\*\)\?\$$/, "").replace(/\\\./g, ".");
+            expect({ host: r.domain[0], path, prober: ask(r.domain[0], path, inside), elsewhere: ask(r.domain[0], path, "203.0.113.7"), other: ask(r.domain[0], `${path === "/" ? "" : path}/../admin`, inside) }).toEqual({
+                host: r.domain[0],
+                path,
+                prober: 200,
+                elsewhere: 401,
+                other: 401,
+            });
+        }
+    });
+
+    it("stay closed to every client the proxy serves, whatever it sends", async () => {
+        const reached: string[] = [];
+        for (const r of await probeRules()) {
+            const sub = r.domain[0].split(".")[0];
+            const path = r.resources![0].replace(/^\^/, "").replace(/\(\\\?\.\*\)\?\$$/, "").replace(/\\\./g, ".");
+            const res = await attempt(sub, () => rawRequest({ port: edge.httpsPort, sni: fqdn(sub), text: get(path, fqdn(sub), { "X-Forwarded-For": r.networks![0].replace("/29", ""), "X-Real-IP": r.networks![0].replace("/29", "") }) }));
+            const bypassed = ROUTES[sub].bypass.some((b) => ("exact" in b ? b.exact === path : path.startsWith(b.prefix)));
+            if (res.reached && !bypassed) reached.push(`${sub}${path}`);
+        }
+        expect(reached).toEqual([]);
     });
 });

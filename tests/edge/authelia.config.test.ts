@@ -2,6 +2,9 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { ROUTES } from "../policy/routes";
+
+/** The blackbox exporter's edge network on the default proxy subnet (slot 17 of the /29s in 172.30.10.0/24). */
+const PROBER = "172.30.10.136/29";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { argon2Verify } from "hash-wasm";
@@ -59,7 +62,7 @@ describe("Authelia configuration.yml and users_database.yml (prod plan)", () => 
     });
 
     it("matches the reviewed route policy (tests/policy/routes.ts): default deny, each route's factor, groups and bypass paths", () => {
-        const rules: { domain: string[]; policy: string; subject?: string[]; resources?: string[] }[] = config.access_control.rules;
+        const rules: { domain: string[]; policy: string; subject?: string[]; networks?: string[]; resources?: string[] }[] = config.access_control.rules;
         expect(config.access_control.default_policy).toBe("deny");
         const routed = [...new Set(rules.flatMap((r) => r.domain))].map((d) => d.replace(".media.example.com", "")).sort();
         expect(routed).toEqual(Object.keys(ROUTES).sort());
@@ -72,8 +75,14 @@ describe("Authelia configuration.yml and users_database.yml (prod plan)", () => 
                 sub,
                 rules: [policy.auth === "bypass" ? { policy: "bypass", subject: undefined } : { policy: policy.auth, subject: policy.groups.map((g) => `group:${g}`) }],
             });
+            // The prober's health path: its exact path, only from the blackbox exporter's edge network.
+            const probes = mine.filter((r) => r.networks);
+            expect({ sub, probes: probes.map((r) => ({ policy: r.policy, networks: r.networks, resources: r.resources!.length })) }).toEqual({
+                sub,
+                probes: policy.auth === "bypass" ? [] : [{ policy: "bypass", networks: [PROBER], resources: 1 }],
+            });
             // First match wins: path bypasses must come before the route's own rule.
-            const bypass = mine.filter((r) => r.resources);
+            const bypass = mine.filter((r) => r.resources && !r.networks);
             expect(bypass.every((r) => r.policy === "bypass" && rules.indexOf(r) < rules.indexOf(unconditional[0]))).toBe(true);
             const resources = bypass.flatMap((r) => r.resources!);
             // What Authelia lets through without a session, judged on the cleaned path plus query as it does.

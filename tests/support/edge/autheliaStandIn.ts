@@ -36,7 +36,17 @@ interface Rule {
     domain: string[];
     policy: "bypass" | "one_factor" | "two_factor" | "deny";
     subject?: (string | string[])[];
+    networks?: string[];
     resources?: string[];
+}
+
+/** IPv4 CIDR membership (Authelia's MatchesNetworks with net.IPNet.Contains). */
+function inNetwork(ip: string, cidr: string): boolean {
+    const toInt = (a: string) => a.split(".").reduce((n, o) => n * 256 + Number(o), 0);
+    const [base, bits] = cidr.split("/");
+    if (!/^\d+\.\d+\.\d+\.\d+$/.test(ip)) return false;
+    const size = 2 ** (32 - Number(bits ?? 32));
+    return toInt(ip) >= toInt(base) && toInt(ip) < toInt(base) + size;
 }
 
 export interface Decision {
@@ -103,7 +113,7 @@ export class AutheliaStandIn {
         private readonly sessions: Record<string, StandInSession>,
     ) {
         const c = yaml.load(configurationYml) as any;
-        const known = new Set(["domain", "policy", "subject", "resources"]);
+        const known = new Set(["domain", "policy", "subject", "networks", "resources"]);
         for (const r of c.access_control.rules as Record<string, unknown>[]) {
             for (const k of Object.keys(r)) if (!known.has(k)) throw new Error(`the stand-in does not implement rule field ${k}`);
             for (const dm of r.domain as string[]) if (dm.startsWith("{") || dm.includes("regex")) throw new Error(`the stand-in does not implement domain ${dm}`);
@@ -151,6 +161,8 @@ export class AutheliaStandIn {
         const domainOk = url.hostname.toLowerCase() === this.cookieDomain || url.hostname.toLowerCase().endsWith(`.${this.cookieDomain}`);
         if (!domainOk) return { status: 400, headers: {}, rule: -1, path: url.path };
         const objectPath = urlPathFullClean(url.path, url.rawQuery);
+        // RemoteIP: the first X-Forwarded-For entry (the proxy overwrites the header with its client address).
+        const remoteIp = String(headers["x-forwarded-for"] ?? "").split(",")[0].trim();
         const authn = this.authenticate(headers);
         const anonymous = !authn.user;
 
@@ -161,6 +173,7 @@ export class AutheliaStandIn {
             const domain = r.domain.some((dm) => (dm.startsWith("*.") ? url.hostname.toLowerCase().endsWith(dm.slice(1).toLowerCase()) : dm.toLowerCase() === url.hostname.toLowerCase()));
             if (!domain) continue;
             if (r.resources?.length && !r.resources.some((re) => new RegExp(re).test(objectPath))) continue;
+            if (r.networks?.length && !r.networks.some((n) => inNetwork(remoteIp, n))) continue;
             if (r.subject?.length && !anonymous && !r.subject.some((s) => (Array.isArray(s) ? s : [s]).every((one) => this.subjectMatches(one, authn.user!)))) continue;
             required = r.policy;
             hasSubjects = !!r.subject?.length;
