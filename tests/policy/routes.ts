@@ -46,6 +46,3 @@ export const ROUTES: Record<string, RoutePolicy> = {
     home: household("organizr"),
     requests: household("overseerr"),
 };
-
-/** Authelia regulation and Fail2Ban jails: the numbers a reviewer signed off. */
-export const REGULATION = { max_retries: 5, find_time: "10m", ban_time: "30m", modes: ["user", "ip"] };
