@@ -21,7 +21,7 @@ export interface OfflineRun {
     resources: PlannedResource[];
     /** Stack outputs, secrets wrapped. */
     outputs: Record<string, unknown>;
-    /** Every value the mocked random provider generated: must never show up outside a secret. */
+    /** Every secret value the mocked providers generated (passwords, private keys): must never show up outside a secret. */
     generatedSecrets: string[];
 }
 
@@ -68,8 +68,12 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>, 
         case "docker:index/container:Container":
             return { ...inputs };
         // Placeholder PEMs, stable per resource: the plan shows where keys and certificates flow, not real ones.
-        case "tls:index/privateKey:PrivateKey":
-            return { ...inputs, privateKeyPem: pem("PRIVATE KEY", name), publicKeyPem: pem("PUBLIC KEY", name), publicKeyOpenssh: `ecdsa-sha2-nistp256 ${hash(name)}` };
+        case "tls:index/privateKey:PrivateKey": {
+            // The key's body is a secret like any generated password: the audit looks for it everywhere.
+            const key = pem("PRIVATE KEY", name);
+            generated.push(key.split("\n")[1]);
+            return { ...inputs, privateKeyPem: key, publicKeyPem: pem("PUBLIC KEY", name), publicKeyOpenssh: `ecdsa-sha2-nistp256 ${hash(name)}` };
+        }
         case "tls:index/selfSignedCert:SelfSignedCert":
         case "tls:index/locallySignedCert:LocallySignedCert":
             return { ...inputs, certPem: pem("CERTIFICATE", name), validityStartTime: "2026-01-01T00:00:00Z", validityEndTime: "2036-01-01T00:00:00Z" };
@@ -105,6 +109,10 @@ export async function runOffline(config: EngineConfig, stack: string, load: () =
         true,
     );
 
+    // Pulumi captures a stack trace for every promise it creates, for leak reports only; under ts-node or jest each
+    // one is source-mapped frame by frame, which costs more than the program itself. Two frames say where.
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (!process.env.MONSTERR_FULL_STACKS) Error.stackTraceLimit = 2;
     // Mocks are not told a resource's parent; a stack transformation (run by the SDK itself) sees it.
     const names = new Map<pulumi.Resource, string>();
     const parents = new Map<string, string | null>();
@@ -129,6 +137,7 @@ export async function runOffline(config: EngineConfig, stack: string, load: () =
     });
     // Stack outputs can resolve before every registration has reached the monitor: drain the RPC queue first.
     await pulumi.runtime.disconnect();
+    Error.stackTraceLimit = stackTraceLimit;
     const resources = registered.map((r) => ({ ...r, parent: parents.get(`${r.type}::${r.name}`) ?? null, dependsOn: dependencies.get(`${r.type}::${r.name}`) ?? [] }));
     if (failure !== undefined) {
         // The program threw (a ConfigError, say): report it with what had been registered by then.

@@ -2,10 +2,13 @@ import { isSecret, plan, reveal } from "./support/plan";
 import { SECRETS_MOUNT } from "../components/service";
 import { SECRET_PLACEHOLDER } from "../scripts/stackConfig";
 
-/** Every place a generated secret value appears outside a secret wrapper: the path to it. */
+/** A secret as it may travel: as is, base64 (headers, multipart), URL-encoded, JSON-escaped. */
+const forms = (s: string) => [s, Buffer.from(s).toString("base64"), encodeURIComponent(s), JSON.stringify(s).slice(1, -1)];
+
+/** Every place a generated secret value appears outside a secret wrapper, in any of its forms: the path to it. */
 function plaintextLeaks(value: unknown, secrets: string[], path: string): string[] {
     if (isSecret(value)) return [];
-    if (typeof value === "string") return secrets.some((s) => value.includes(s)) ? [path] : [];
+    if (typeof value === "string") return secrets.some((s) => forms(s).some((f) => value.includes(f))) ? [path] : [];
     if (Array.isArray(value)) return value.flatMap((v, i) => plaintextLeaks(v, secrets, `${path}[${i}]`));
     if (typeof value === "object" && value !== null) return Object.entries(value).flatMap(([k, v]) => plaintextLeaks(v, secrets, `${path}.${k}`));
     return [];
@@ -15,6 +18,8 @@ describe.each(["dev", "prod"] as const)("secrets audit of the %s stack", (stack)
     it("generates every password and key (no defaults) and keeps each one a secret in every input and output", async () => {
         const p = await plan(stack);
         expect(p.generatedSecrets.length).toBeGreaterThanOrEqual(10);
+        // The dev stack's CA and certificate keys are audited too, not only passwords.
+        expect(p.generatedSecrets.length - p.byType("random:index/randomPassword:RandomPassword").length).toBe(stack === "dev" ? 2 : 0);
         const leaks = [
             ...p.resources.flatMap((r) => plaintextLeaks(r.inputs, p.generatedSecrets, `${r.type}::${r.name}`)),
             ...plaintextLeaks(p.outputs, p.generatedSecrets, "outputs"),

@@ -72,6 +72,13 @@ describe("host scripts, executed for real in a scratch directory", () => {
         expect(fs.statSync(target).mode & 0o777).toBe(0o440);
         sh(create, content);
         expect(fs.readdirSync(path.dirname(target))).toEqual(["redis.conf"]);
+        // Atomic: the new content arrives under a new inode by rename, so a reader holding the old file (here a
+        // hard link; for an app, an open descriptor) never sees a half-written one.
+        fs.linkSync(target, `${root}/old-redis.conf`);
+        sh(create, `${content}# changed\n`);
+        expect(fs.readFileSync(`${root}/old-redis.conf`, "utf8")).toBe(content);
+        expect(fs.readFileSync(target, "utf8")).toBe(`${content}# changed\n`);
+        expect(fs.statSync(target).ino).not.toBe(fs.statSync(`${root}/old-redis.conf`).ino);
         sh(String(reveal(write.inputs.delete)));
         expect(fs.existsSync(target)).toBe(false);
     });

@@ -1,3 +1,4 @@
+import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { toYaml } from "./yaml";
 import { argon2id } from "hash-wasm";
@@ -132,8 +133,18 @@ export function autheliaConfiguration(s: AutheliaSettings): AutheliaConfiguratio
     };
 }
 
+/** Hashes already computed in this process, by a digest of password and salt (argon2id costs ~1 s of CPU each). */
+const hashes = new Map<string, Promise<string>>();
+
 /** argon2id PHC string (`$argon2id$v=19$m=..,t=..,p=..$salt$hash`), deterministic for a given salt. */
-export async function hashPassword(password: string, salt: string): Promise<string> {
+export function hashPassword(password: string, salt: string): Promise<string> {
+    const key = crypto.createHash("sha256").update(`${password.length}:${password}${salt}`).digest("hex");
+    let h = hashes.get(key);
+    if (!h) hashes.set(key, (h = argon2(password, salt)));
+    return h;
+}
+
+function argon2(password: string, salt: string): Promise<string> {
     return argon2id({
         password,
         salt: Buffer.from(salt, "utf8"),

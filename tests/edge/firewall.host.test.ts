@@ -149,4 +149,17 @@ describe("firewall scripts on a disposable ssh host", () => {
         expect(host.sshOk("sudo -n sha256sum /etc/ufw/after.rules")).toBe(afterRulesBefore);
         expect(host.ssh("sudo -n test -e /etc/ufw/monsterr.state").code).not.toBe(0);
     });
+
+    it("leaves ufw on when it found it on: apply then delete on a host whose firewall was already active", () => {
+        host.exec("ufw allow 2222/tcp comment 'the owner' >/dev/null && ufw --force enable >/dev/null");
+        host.sshOk(scripts.ufw.create);
+        expect(host.sshOk("sudo -n cat /etc/ufw/monsterr.state").trim()).toBe("was-active");
+        host.sshOk(scripts.ufw.delete!);
+        const status = host.sshOk("sudo -n ufw status");
+        expect(status).toMatch(/Status: active/);
+        // The owner's own rule stays; every monsterr rule is gone.
+        expect(host.sshOk("sudo -n ufw show added")).toContain("allow 2222/tcp comment 'the owner'");
+        expect(host.sshOk("sudo -n ufw show added")).not.toContain("monsterr");
+        expect(chain(filterTable(), "DOCKER-USER")).toEqual([]);
+    });
 });
