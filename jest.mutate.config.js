@@ -1,11 +1,13 @@
 /**
- * The suite Stryker runs against each mutant (npm run mutate): every test but those that start the disposable SSH
- * hosts in Docker, which take minutes and only re-check the firewall scripts' effect on a kernel (the offline
- * firewall tests check their text). Type checking is left to `npm test`.
+ * The suite Stryker runs against each mutant (npm run mutate): the unit tests, which call the builders inside each
+ * test (so per-test coverage sends each mutant only to the tests that reach it), and the NPM provider tests, which
+ * drive the providers against an in-process fake API. The plan-level and disposable-host suites check the same
+ * properties end to end but evaluate a whole plan outside any single test, which would send every mutant to every
+ * test; they run in `npm test`.
  */
 const base = require("./jest.config.js");
 module.exports = {
     ...base,
     reporters: ["default"],
-    testPathIgnorePatterns: ["/node_modules/", "/tests/edge/firewall\\.host\\.test\\.ts$", "/tests/edge/sshConnections\\.test\\.ts$", "/tests/edge/fail2ban\\.legacy\\.test\\.ts$"],
+    testMatch: ["<rootDir>/tests/unit/**/*.test.ts", "<rootDir>/tests/edge/npm.provider.test.ts", "<rootDir>/tests/edge/npm.transport.test.ts"],
 };

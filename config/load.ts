@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
-import { PLAIN_KEYS, RawConfig, SECRET_KEYS, validateConfig } from "./validate";
+import { PLAIN_KEYS, RawConfig, SECRET_KEYS, SecretValuesToCheck, validateConfig } from "./validate";
 import { SecretPresence, StackConfig, StackSecrets } from "./types";
 
 const NS = "monsterr";
@@ -13,16 +13,18 @@ export function loadConfig(): StackConfig {
     const all = pulumi.runtime.allConfig();
     const raw: RawConfig = {};
     const presence: SecretPresence = {};
+    const toCheck: SecretValuesToCheck = {};
     for (const [fullKey, value] of Object.entries(all)) {
         const [ns, key] = splitKey(fullKey);
         if (ns !== NS) continue;
         if ((SECRET_KEYS as readonly string[]).includes(key)) {
             presence[key as keyof StackSecrets] = isSecretKey(fullKey);
+            if (key === "adminPassword") toCheck.adminPassword = value;
         } else {
             raw[key] = (PLAIN_KEYS as readonly string[]).includes(key) ? parseValue(value) : value;
         }
     }
-    const valid = validateConfig(raw, presence);
+    const valid = validateConfig(raw, presence, toCheck);
     const cfg = new pulumi.Config(NS);
     const secrets: StackSecrets = {};
     for (const key of SECRET_KEYS) {

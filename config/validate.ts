@@ -11,6 +11,10 @@ export const PLAIN_KEYS = ["domain", "adminEmail", "adminUser", "timezone", "pui
 export const SECRET_KEYS = ["sshPrivateKey", "plexClaim", "dnsCredentials", "adminPassword", ...ALERTING_SECRET_KEYS] as const;
 
 export type RawConfig = Record<string, unknown>;
+/** Secret values validation must see (lengths only); they are checked here and never kept. */
+export type SecretValuesToCheck = { adminPassword?: string };
+/** The Authelia admin's own password, when the stack sets one. */
+export const MIN_ADMIN_PASSWORD = 12;
 export type ValidConfig = Omit<StackConfig, "secrets" | "stack">;
 
 const NS = "monsterr";
@@ -30,7 +34,7 @@ const LONGEST_SUBDOMAIN = Math.max(...CATALOG.map((s) => s.route?.subdomain.leng
  * Validates raw stack settings (as `pulumi config` holds them: strings, or parsed JSON objects) and applies
  * defaults. Pure: throws only ConfigError, listing every problem, so nothing is created from a bad config.
  */
-export function validateConfig(raw: RawConfig, secrets: SecretPresence = {}): ValidConfig {
+export function validateConfig(raw: RawConfig, secrets: SecretPresence = {}, secretValues: SecretValuesToCheck = {}): ValidConfig {
     const issues: ConfigIssue[] = [];
     const bad = (key: string, problem: string, fix: string) => issues.push({ key: k(key), problem, fix });
 
@@ -90,6 +94,10 @@ export function validateConfig(raw: RawConfig, secrets: SecretPresence = {}): Va
     }
     for (const key of ["plexClaim", "dnsCredentials", "adminPassword"] as const) {
         if (secrets[key] === false) bad(key, "is stored in plain text", `set it again with: pulumi config set --secret ${k(key)} ...`);
+    }
+    // The value itself is never named in the message.
+    if (secretValues.adminPassword !== undefined && secretValues.adminPassword.length < MIN_ADMIN_PASSWORD) {
+        bad("adminPassword", `has ${secretValues.adminPassword.length} characters, fewer than ${MIN_ADMIN_PASSWORD}`, `choose a longer one (pulumi config set --secret ${k("adminPassword")}), or remove it for a generated one`);
     }
 
     if (issues.length > 0 || !domain || !adminEmail || !host || !storage || !tls || !services || !umask || !monitoring || !alerting || !networks || !trustedProxies) throw new ConfigError(issues);

@@ -1,4 +1,4 @@
-import { ConfigError } from "../config/errors";
+import { ConfigError, ConfigIssue } from "../config/errors";
 import { validateConfig } from "../config/validate";
 import { issuesOf, minimal } from "./support/config";
 import { plan } from "./support/plan";
@@ -94,6 +94,18 @@ describe("config validation", () => {
         const issues = issuesOf({ ...minimal, host: { type: "ssh", address: "h.example.com", hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGRlbW8tb25seS1yZXBsYWNlLXdpdGgteW91ci1ob3N0" } }, { sshPrivateKey: false });
         expect(issues[0]).toMatchObject({ key: "monsterr:sshPrivateKey", fix: expect.stringMatching(/--secret/) });
     });
+
+    it("refuses a chosen admin password under 12 characters without showing it", () => {
+        expect(() => validateConfig(minimal, { adminPassword: true }, { adminPassword: "twelve-chars" })).not.toThrow();
+        let issues: ConfigIssue[] = [];
+        try {
+            validateConfig(minimal, { adminPassword: true }, { adminPassword: "eleven-char" });
+        } catch (e) {
+            issues = [...(e as ConfigError).issues];
+        }
+        expect(issues).toEqual([{ key: "monsterr:adminPassword", problem: "has 11 characters, fewer than 12", fix: expect.stringMatching(/--secret monsterr:adminPassword/) }]);
+        expect(JSON.stringify(issues)).not.toContain("eleven-char");
+    });
 });
 
 describe("a bad stack fails before any resource exists", () => {
@@ -104,6 +116,16 @@ describe("a bad stack fails before any resource exists", () => {
         );
         expect(err).toBeInstanceOf(ConfigError);
         expect(err!.issues.map((i) => i.key)).toEqual(["monsterr:domain", "monsterr:torrentPort"]);
+        expect(err!.plannedResources.map((r) => r.type)).toEqual(["pulumi:pulumi:Stack"]);
+    });
+
+    it("a short admin password stops the program before any resource, naming the key", async () => {
+        const err = await plan("prod", {}, { adminPassword: "too-short" }).then(
+            () => undefined,
+            (e: unknown) => e as ConfigError & { plannedResources: { type: string }[] },
+        );
+        expect(err).toBeInstanceOf(ConfigError);
+        expect(err!.issues.map((i) => i.key)).toEqual(["monsterr:adminPassword"]);
         expect(err!.plannedResources.map((r) => r.type)).toEqual(["pulumi:pulumi:Stack"]);
     });
 });

@@ -62,9 +62,11 @@ const PATH = /^\/([A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*)?$/;
  */
 export function bypassResource(p: BypassPath): string {
     const path = "exact" in p ? p.exact : p.prefix.replace(/\/$/, "");
-    if (!PATH.test(path) || ("prefix" in p && (!p.prefix.endsWith("/") || path === ""))) {
+    const dotSegment = path.split("/").some((seg) => seg === "." || seg === "..");
+    // A prefix of "/" leaves "" (never a PATH): the root is never a bypass prefix.
+    if (!PATH.test(path) || dotSegment || ("prefix" in p && (!p.prefix.endsWith("/") || path === "/"))) {
         throw new Error(`bypass path ${JSON.stringify(p)} must be an absolute path of plain segments (a prefix ends in /, and is never the root)`);
     }
     const escaped = path.replace(/\./g, "\\.");
-    return "exact" in p ? `^${escaped || "/"}(\\?.*)?$` : `^${escaped}/.*$`;
+    return "exact" in p ? `^${escaped}(\\?.*)?$` : `^${escaped}/.*$`;
 }

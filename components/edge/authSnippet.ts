@@ -138,8 +138,6 @@ function authzLocation(fqdn: string): NginxDirective {
             d("proxy_set_header", "Connection", ""),
             d("proxy_pass_request_body", "off"),
             d("proxy_http_version", "1.1"),
-            d("proxy_cache_bypass", "$cookie_authelia_session"),
-            d("proxy_no_cache", "$cookie_authelia_session"),
             d("proxy_buffers", "4", "32k"),
             d("client_body_buffer_size", "128k"),
             d("proxy_connect_timeout", "10s"),

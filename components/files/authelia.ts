@@ -160,8 +160,6 @@ export function usersDatabase(user: string, email: string, passwordHash: string)
     return { users: { [user]: { disabled: false, displayname: user, password: passwordHash, email, groups: ["admins", "users"] } } };
 }
 
-export const MIN_ADMIN_PASSWORD = 12;
-
 /**
  * configuration.yml (no secrets in it), users_database.yml (a secret: it holds the hash), and an empty log file
  * seeded once so its folder exists, owned by the stack user, before Authelia or Fail2Ban start.
@@ -170,10 +168,8 @@ export const autheliaFiles: FileBuilder = ({ config, secrets, enabled }) => {
     const password = config.secrets.adminPassword ?? secrets.value("authelia-admin-password");
     const users = pulumi
         .all([password, secrets.value("authelia-password-salt")])
-        .apply(async ([pw, salt]) => {
-            if (pw.length < MIN_ADMIN_PASSWORD) throw new Error(`monsterr:adminPassword must have at least ${MIN_ADMIN_PASSWORD} characters`);
-            return toYaml(usersDatabase(config.adminUser, config.adminEmail, await hashPassword(pw, salt)));
-        });
+        // The length of a chosen password is checked with the rest of the config (validate.ts), before anything runs.
+        .apply(async ([pw, salt]) => toYaml(usersDatabase(config.adminUser, config.adminEmail, await hashPassword(pw, salt))));
     return [
         { path: "configuration.yml", content: toYaml(autheliaConfiguration({ domain: config.domain, enabled, proberNetwork: enabled.includes("blackbox-exporter") ? edgeSubnetOf(config.networks.proxySubnet, "blackbox-exporter") : undefined })), mode: "0440" },
         { path: "users_database.yml", content: pulumi.secret(users), secret: true },

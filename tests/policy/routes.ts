@@ -46,3 +46,31 @@ export const ROUTES: Record<string, RoutePolicy> = {
     home: household("organizr"),
     requests: household("overseerr"),
 };
+
+/**
+ * The path the blackbox prober asks on each route, open without a login only from the prober's own network, and the
+ * statuses that mean "up". Each must be a path the app answers without its own login and that reveals nothing.
+ */
+export const PROBES: Record<string, { path: string; status: number[] }> = {
+    auth: { path: "/api/health", status: [200] },
+    plex: { path: "/identity", status: [200] },
+    sonarr: { path: "/ping", status: [200] },
+    radarr: { path: "/ping", status: [200] },
+    lidarr: { path: "/ping", status: [200] },
+    bazarr: { path: "/", status: [200] },
+    prowlarr: { path: "/ping", status: [200] },
+    readarr: { path: "/ping", status: [200] },
+    tautulli: { path: "/status", status: [200] },
+    qbittorrent: { path: "/", status: [200] },
+    // NZBGet answers 401 to a request from outside 127.0.0.1 without its own login: alive, and nothing shown.
+    nzbget: { path: "/", status: [401] },
+    calibre: { path: "/", status: [200] },
+    prometheus: { path: "/-/healthy", status: [200] },
+    grafana: { path: "/api/health", status: [200] },
+    portainer: { path: "/api/system/status", status: [200] },
+    alerts: { path: "/-/healthy", status: [200] },
+    watchlist: { path: "/health", status: [200] },
+    audiobooks: { path: "/healthcheck", status: [200] },
+    home: { path: "/", status: [200] },
+    requests: { path: "/api/v1/status", status: [200] },
+};

@@ -40,3 +40,16 @@ export const DATA_MOUNTS: Record<string, Record<string, string>> = {
     audiobookshelf: { "media/audiobooks": "/audiobooks", "media/podcasts": "/podcasts" },
     "node-exporter": { "": "/monsterr/data" },
 };
+
+/**
+ * Alertmanager inhibitions: what a firing source alert holds back. Nothing is held back by a "host down" alert:
+ * Prometheus runs on the host it watches, so such an alert could never be sent.
+ */
+export const INHIBITIONS = [
+    { source_matchers: ['alertname="CadvisorSeesNoContainers"'], target_matchers: ['alertname=~"ContainerDown|ContainerUnhealthy|ContainerRestarting"'] },
+    { source_matchers: ['alertname="TargetDown"', 'job="cadvisor"'], target_matchers: ['alertname="ContainerDown"'] },
+    { source_matchers: ['alertname="DiskUsageCritical"'], target_matchers: ['alertname="DiskUsageHigh"'], equal: ["volume"] },
+];
+
+/** The node-exporter mount points that become the `volume` label the disk alerts group by. */
+export const VOLUMES: Record<string, string | undefined> = { "/monsterr/config": "config", "/monsterr/data": "data", "/": undefined, "/monsterr/data/media": undefined, "/xmonsterr/data": undefined };

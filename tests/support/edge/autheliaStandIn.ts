@@ -107,6 +107,8 @@ export class AutheliaStandIn {
     private server?: http.Server;
     /** Every decision, for the test report. */
     readonly decisions: Decision[] = [];
+    /** The headers of every authz request nginx sent. */
+    readonly received: http.IncomingHttpHeaders[] = [];
 
     constructor(
         configurationYml: string,
@@ -206,6 +208,7 @@ export class AutheliaStandIn {
                 res.writeHead(404).end();
                 return;
             }
+            this.received.push(req.headers);
             const d = this.decide(req.headers);
             this.decisions.push(d);
             res.writeHead(d.status, d.headers).end();

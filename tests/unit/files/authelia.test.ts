@@ -1,0 +1,138 @@
+import { execFileSync } from "child_process";
+import * as yaml from "js-yaml";
+import * as pulumi from "@pulumi/pulumi";
+import { accessRules } from "../../../components/edge/accessControl";
+import {
+    ARGON2,
+    AUTHELIA_LOG,
+    AUTHELIA_METRICS_PORT,
+    AUTHELIA_USERS,
+    AUTHZ_ENDPOINT,
+    autheliaConfiguration,
+    autheliaFiles,
+    hashPassword,
+    usersDatabase,
+} from "../../../components/files/authelia";
+import { requireBinary } from "../../support/binaries";
+import { REGULATION } from "../../policy/security";
+import { enabled, fakeSecrets, fileContext, resolved, stack } from "../support";
+
+const DOMAIN = "media.example.com";
+const PROBER = "172.30.10.136/29";
+
+describe("Authelia's configuration (unit)", () => {
+    it("holds the reviewed regulation, sessions-only authz, deny by default and the access rules", () => {
+        const all = enabled(stack());
+        const c = autheliaConfiguration({ domain: DOMAIN, enabled: all, proberNetwork: PROBER });
+        expect(c.regulation).toEqual(REGULATION);
+        expect(c.server).toEqual({ address: "tcp://:9091/", endpoints: { authz: { "auth-request": { implementation: "AuthRequest", authn_strategies: [{ name: "CookieSession" }] } } } });
+        expect(AUTHZ_ENDPOINT).toBe("auth-request");
+        expect(c.access_control).toEqual({ default_policy: "deny", rules: accessRules(DOMAIN, all, PROBER) });
+        expect(c.access_control.rules.some((r) => r.networks?.includes(PROBER))).toBe(true);
+        expect(autheliaConfiguration({ domain: DOMAIN, enabled: all }).access_control.rules.some((r) => r.networks)).toBe(false);
+    });
+
+    it("keeps users in the stack: no reset or change in the portal, argon2id at the hash's cost", () => {
+        const c = autheliaConfiguration({ domain: DOMAIN, enabled: ["authelia"] });
+        expect(c.authentication_backend).toEqual({
+            password_reset: { disable: true },
+            password_change: { disable: true },
+            file: {
+                path: AUTHELIA_USERS,
+                watch: false,
+                password: { algorithm: "argon2", argon2: { variant: "argon2id", iterations: 3, memory: 65536, parallelism: 4, key_length: 32, salt_length: 16 } },
+            },
+        });
+        expect(ARGON2).toEqual({ iterations: 3, memory: 65536, parallelism: 4, keyLength: 32 });
+        expect(AUTHELIA_USERS).toBe("/config/users_database.yml");
+    });
+
+    it("sessions on the domain, stored in Redis, returning home to Organizr when it runs", () => {
+        const withHome = autheliaConfiguration({ domain: DOMAIN, enabled: ["authelia", "organizr"] }).session;
+        expect(withHome).toEqual({
+            name: "authelia_session",
+            same_site: "lax",
+            expiration: "12h",
+            inactivity: "45m",
+            remember_me: "1M",
+            cookies: [{ domain: DOMAIN, authelia_url: `https://auth.${DOMAIN}`, default_redirection_url: `https://home.${DOMAIN}` }],
+            redis: { host: "redis", port: 6379, database_index: 0 },
+        });
+        expect(autheliaConfiguration({ domain: DOMAIN, enabled: ["authelia"] }).session.cookies).toEqual([{ domain: DOMAIN, authelia_url: `https://auth.${DOMAIN}` }]);
+    });
+
+    it("logs where Fail2Ban reads, serves metrics, second factors for this domain, no secrets in the file", () => {
+        const c = autheliaConfiguration({ domain: DOMAIN, enabled: ["authelia"] });
+        expect(c.log).toEqual({ level: "info", format: "text", file_path: AUTHELIA_LOG, keep_stdout: true });
+        expect(AUTHELIA_LOG).toBe("/config/logs/authelia.log");
+        expect(c.telemetry).toEqual({ metrics: { enabled: true, address: `tcp://:${AUTHELIA_METRICS_PORT}/metrics` } });
+        expect(AUTHELIA_METRICS_PORT).toBe(9959);
+        expect(c.totp).toEqual({ disable: false, issuer: DOMAIN, algorithm: "SHA1", digits: 6, period: 30, skew: 1, secret_size: 32 });
+        expect(c.webauthn).toEqual({
+            disable: false,
+            enable_passkey_login: false,
+            display_name: `Monsterr (${DOMAIN})`,
+            attestation_conveyance_preference: "indirect",
+            timeout: "60s",
+            selection_criteria: { user_verification: "preferred" },
+        });
+        expect([c.theme, c.default_2fa_method]).toEqual(["auto", "totp"]);
+        expect(c.identity_validation).toEqual({ reset_password: { jwt_lifespan: "5m", jwt_algorithm: "HS256" } });
+        expect(c.storage).toEqual({ local: { path: "/config/db.sqlite3" } });
+        expect(c.notifier).toEqual({ disable_startup_check: false, filesystem: { filename: "/config/notification.txt" } });
+        expect(JSON.stringify(c)).not.toMatch(/secret-|password":\s*"/);
+    });
+});
+
+describe("Authelia's users (unit)", () => {
+    it("hashes like the reference argon2 (Debian's argon2 CLI, computed outside this code)", async () => {
+        const cli = requireBinary("argon2", "argon2");
+        const password = "correct horse battery";
+        const salt = "saltsaltsaltsalt";
+        const reference = execFileSync(cli, [salt, "-id", "-t", "3", "-k", "65536", "-p", "4", "-l", "32", "-e"], { input: password, encoding: "utf8" }).trim();
+        expect(reference).toBe("$argon2id$v=19$m=65536,t=3,p=4$c2FsdHNhbHRzYWx0c2FsdA$sZAsNK5gGhQ9XCl86YZ48p29sjS3kOLiDzh53ydZrNE");
+        expect(await hashPassword(password, salt)).toBe(reference);
+        // Same length, another password: the memo must not answer it from the first.
+        expect(await hashPassword("correct horse batterz", salt)).not.toBe(reference);
+        expect(await hashPassword(password, "saltsaltsaltsalu")).not.toBe(reference);
+    });
+
+    it("one admin in both groups, enabled, named by the stack", () => {
+        expect(usersDatabase("admin", "a@example.com", "$h")).toEqual({
+            users: { admin: { disabled: false, displayname: "admin", password: "$h", email: "a@example.com", groups: ["admins", "users"] } },
+        });
+    });
+
+    it("files: configuration (no secret), the users database (a secret), the log seeded once", async () => {
+        const config = stack();
+        const files = autheliaFiles(fileContext(config));
+        expect(files.map((f) => [f.path, f.mode, f.secret === true, f.seedOnly === true])).toEqual([
+            ["configuration.yml", "0440", false, false],
+            ["users_database.yml", undefined, true, false],
+            ["logs/authelia.log", "0640", false, true],
+        ]);
+        expect(files[2].content).toBe("");
+        const conf = yaml.load(files[0].content as string) as ReturnType<typeof autheliaConfiguration>;
+        expect(conf).toEqual(autheliaConfiguration({ domain: config.domain, enabled: enabled(config), proberNetwork: "172.30.10.136/29" }));
+        expect(await pulumi.isSecret(pulumi.output(files[1].content))).toBe(true);
+        const users = yaml.load(await resolved(files[1].content as pulumi.Input<string>)) as ReturnType<typeof usersDatabase>;
+        expect(Object.keys(users.users)).toEqual([config.adminUser]);
+        expect(users.users[config.adminUser].email).toBe(config.adminEmail);
+        const secrets = fakeSecrets();
+        const [pw, salt] = await Promise.all([resolved(secrets.value("authelia-admin-password")), resolved(secrets.value("authelia-password-salt"))]);
+        expect(users.users[config.adminUser].password).toBe(await hashPassword(pw, salt));
+    });
+
+    it("no prober network when the blackbox exporter is off", () => {
+        const config = stack({ services: { "blackbox-exporter": { enabled: false } } });
+        const conf = yaml.load(autheliaFiles(fileContext(config))[0].content as string) as ReturnType<typeof autheliaConfiguration>;
+        expect(conf.access_control.rules.some((r) => r.networks)).toBe(false);
+    });
+
+    it("a chosen admin password is used instead of the generated one", async () => {
+        const config = stack();
+        const own = autheliaFiles(fileContext({ ...config, secrets: { adminPassword: pulumi.secret("twelve-chars") } }));
+        const users = yaml.load(await resolved(own[1].content as pulumi.Input<string>)) as ReturnType<typeof usersDatabase>;
+        expect(users.users[config.adminUser].password).toBe(await hashPassword("twelve-chars", await resolved(fakeSecrets().value("authelia-password-salt"))));
+    });
+});

@@ -1,0 +1,40 @@
+import * as pulumi from "@pulumi/pulumi";
+import { SecretId, ServiceName } from "../../config/catalog";
+import { StackConfig } from "../../config/types";
+import { validateConfig } from "../../config/validate";
+import { FileContext } from "../../components/files/types";
+import { Secrets } from "../../components/secrets";
+import { minimal } from "../support/config";
+
+/**
+ * Fast unit tests call the builders directly, inside each test, with no Pulumi engine: what the mutation run uses
+ * (each mutant runs only the tests that reach it, npm run mutate).
+ */
+
+/** A validated stack: the smallest valid one, plus overrides. */
+export function stack(overrides: Record<string, unknown> = {}): StackConfig {
+    return { ...validateConfig({ ...minimal, ...overrides }), stack: "unit", secrets: {} };
+}
+
+export const HOST_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGRlbW8tb25seS1yZXBsYWNlLXdpdGgteW91ci1ob3N0";
+export const sshStack = (overrides: Record<string, unknown> = {}) => stack({ host: { type: "ssh", address: "media.example.com", user: "deploy", hostKey: HOST_KEY }, ...overrides });
+
+export function enabled(config: StackConfig): ServiceName[] {
+    return (Object.keys(config.services) as ServiceName[]).filter((n) => config.services[n].enabled);
+}
+
+/** Stands in for the Secrets component: each value is `secret-<id>`, as a Pulumi secret. */
+export function fakeSecrets(): Secrets {
+    const value = (id: SecretId) => pulumi.secret(`secret-${id}-0123456789abcdef`.slice(0, id.endsWith("salt") ? 16 : 40));
+    return { value, has: () => true, file: () => { throw new Error("no files in unit tests"); } } as unknown as Secrets;
+}
+
+export function fileContext(config: StackConfig, proxyAddress = "172.30.10.2"): FileContext {
+    return { config, secrets: fakeSecrets(), enabled: enabled(config), proxyAddress };
+}
+
+/** The value of an Output (or a plain value). */
+export function resolved<T>(v: pulumi.Input<T>): Promise<T> {
+    // Output.promise() is internal API, but it is the one way to see a rejected apply as a rejection.
+    return (pulumi.output(v) as unknown as { promise(): Promise<T> }).promise();
+}
