@@ -5,6 +5,7 @@ import { validateConfig } from "../../config/validate";
 import { FileContext } from "../../components/files/types";
 import { Secrets } from "../../components/secrets";
 import { minimal } from "../support/config";
+import { OfflineRun, runOffline } from "../../scripts/offline";
 
 /**
  * Fast unit tests call the builders directly, inside each test, with no Pulumi engine: what the mutation run uses
@@ -37,4 +38,12 @@ export function fileContext(config: StackConfig, proxyAddress = "172.30.10.2"): 
 export function resolved<T>(v: pulumi.Input<T>): Promise<T> {
     // Output.promise() is internal API, but it is the one way to see a rejected apply as a rejection.
     return (pulumi.output(v) as unknown as { promise(): Promise<T> }).promise();
+}
+
+/**
+ * Runs a small program (one component, say) under the mock engine, inside the calling test: what it registered and
+ * what it returned. Nothing is created anywhere.
+ */
+export function component(load: () => unknown): Promise<OfflineRun> {
+    return runOffline({ values: {}, secretKeys: [] }, "unit", load);
 }
