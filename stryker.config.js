@@ -10,6 +10,8 @@ const PHASES = {
     catalog: ["config/catalog/**/*.ts"],
 };
 const phase = process.env.MONSTERR_MUTATE_PHASE ?? "edge";
+/** MONSTERR_MUTATE_STATIC=1 also runs a phase's static mutants (each against the whole suite: hours). */
+const includeStatic = phase === "catalog" || process.env.MONSTERR_MUTATE_STATIC === "1";
 if (!PHASES[phase]) throw new Error(`MONSTERR_MUTATE_PHASE=${phase} is not a phase: ${Object.keys(PHASES).join(", ")}`);
 
 module.exports = {
@@ -19,12 +21,12 @@ module.exports = {
     mutate: PHASES[phase],
     // Module-level constants (the catalog is one) are "static": every test would have to run for each of them.
     // The catalog phase runs them; elsewhere they are reported as ignored and counted in docs/testing.md.
-    ignoreStatic: phase !== "catalog",
+    ignoreStatic: !includeStatic,
     concurrency: 2,
     timeoutMS: 120000,
     timeoutFactor: 2,
     reporters: ["clear-text", "progress", "json"],
-    jsonReporter: { fileName: `reports/mutation/${phase}.json` },
+    jsonReporter: { fileName: `reports/mutation/${phase}${includeStatic && phase !== "catalog" ? "-static" : ""}.json` },
     tempDirName: ".stryker-tmp",
     cleanTempDir: "always",
 };

@@ -43,7 +43,9 @@ export const AUTHZ_LOCATION = "/internal/authelia/authz";
  * Every proxy host also logs here, in NPM's own `proxy` format: one file that exists before Fail2Ban starts
  * (seeded by the program), holding only requests of servers whose client address Monsterr controls.
  */
-export const EDGE_ACCESS_LOG = "/data/logs/monsterr_access.log";
+/** Under NPM's /data (its config folder's `data/`). */
+export const EDGE_LOG_IN_DATA = "logs/monsterr_access.log";
+export const EDGE_ACCESS_LOG = `/data/${EDGE_LOG_IN_DATA}`;
 /** NPM's `log_format proxy` (docker/rootfs/etc/nginx/conf.d/include/log-proxy.conf, v2.15.1), defined at http level. */
 export const NPM_LOG_FORMAT = "proxy";
 

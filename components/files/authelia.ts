@@ -147,7 +147,7 @@ export function hashPassword(password: string, salt: string): Promise<string> {
 function argon2(password: string, salt: string): Promise<string> {
     return argon2id({
         password,
-        salt: Buffer.from(salt, "utf8"),
+        salt: Buffer.from(salt),
         iterations: ARGON2.iterations,
         memorySize: ARGON2.memory,
         parallelism: ARGON2.parallelism,

@@ -14,7 +14,7 @@ export interface IniSection {
 }
 
 function iniScalar(v: string | number | boolean): string {
-    const s = typeof v === "boolean" ? (v ? "true" : "false") : String(v);
+    const s = String(v);
     if (/[\r\n]/.test(s)) throw new Error(`INI value spans lines: ${JSON.stringify(s)}`);
     return s.replace(/%/g, "%%");
 }
@@ -128,7 +128,7 @@ export const FILTERS: readonly Fail2banFilter[] = [AUTHELIA_FILTER, PROXY_FILTER
 export function fail2banJails(config: Pick<StackConfig, "host" | "torrentPort">, enabled: readonly ServiceName[]): Fail2banJail[] {
     const policy = firewallPolicy(config, enabled);
     // Authelia is reached only through the proxy, so both container jails ban the proxy's container ports.
-    const proxyPorts = [...new Set(policy.published.filter((p) => p.service === "nginx-proxy-manager" && p.protocol === "tcp").map((p) => p.containerPort))];
+    const proxyPorts = [...new Set(policy.published.filter((p) => p.service === "nginx-proxy-manager").map((p) => p.containerPort))];
     const jails: Fail2banJail[] = [];
     if (config.host.kind === "ssh") {
         jails.push({ name: "sshd", filter: "sshd", logpath: [LOGS.sshd], maxretry: 5, findtime: "10m", bantime: "1h", ban: { ports: [policy.sshPort], protocol: "tcp", chain: "INPUT", enforce: true } });
@@ -179,7 +179,8 @@ export function filterSections(f: Fail2banFilter): IniSection[] {
 }
 
 /** Where the start script sits in the container (the fail2ban folder is mounted at /data). */
-export const FAIL2BAN_START = "/data/monsterr-start.sh";
+const START_SCRIPT = "monsterr-start.sh";
+export const FAIL2BAN_START = `/data/${START_SCRIPT}`;
 
 /**
  * The container's entrypoint: picks the iptables backend in which the host's Docker keeps DOCKER-USER, then hands
@@ -212,7 +213,7 @@ export const fail2banFiles: FileBuilder = ({ config, enabled }) => {
     const jails = fail2banJails(config, enabled);
     const used = new Set(jails.map((j) => j.filter));
     return [
-        { path: FAIL2BAN_START.replace(/^\/data\//, ""), content: fail2banStartScript(), mode: "0755" },
+        { path: START_SCRIPT, content: fail2banStartScript(), mode: "0755" },
         { path: "jail.d/monsterr.local", content: serializeIni(jailSections(jails)) },
         ...FILTERS.filter((f) => used.has(f.name)).map((f) => ({ path: `filter.d/${f.name}.conf`, content: serializeIni(filterSections(f)) })),
     ];

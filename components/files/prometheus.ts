@@ -39,7 +39,7 @@ export const BLACKBOX_ADDRESS = "blackbox-exporter:9115";
 export function prometheusConfig(domain: string, enabled: readonly ServiceName[]): PrometheusConfig {
     const scrape: ScrapeConfig[] = CATALOG.filter((s) => s.metrics && enabled.includes(s.name)).map((s) => ({
         job_name: s.name,
-        ...(s.metrics!.path === "/metrics" ? {} : { metrics_path: s.metrics!.path }),
+        metrics_path: s.metrics!.path,
         static_configs: [{ targets: [`${s.name}:${s.metrics!.port}`] }],
         ...(s.name === "node-exporter"
             ? {

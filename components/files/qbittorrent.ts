@@ -69,7 +69,7 @@ export const qbittorrentFiles: FileBuilder = ({ secrets, proxyAddress }) => {
         .apply(([password, salt]) =>
             serializeQtIni(
                 qbittorrentSettings({
-                    passwordHash: qbittorrentPasswordHash(password, Buffer.from(salt, "utf8")),
+                    passwordHash: qbittorrentPasswordHash(password, Buffer.from(salt)),
                     proxyAddress,
                 }),
             ),

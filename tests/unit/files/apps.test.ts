@@ -129,7 +129,7 @@ describe("Redis, logrotate, NPM's seeded log, YAML (unit)", () => {
             "/opt/m/a.log {\n    daily\n    maxsize 50M\n    rotate 7\n    missingok\n    notifempty\n    compress\n    delaycompress\n    copytruncate\n}\n" +
                 "/b.log {\n    daily\n    maxsize 1M\n    rotate 1\n    missingok\n    notifempty\n    compress\n    delaycompress\n    copytruncate\n}\n",
         );
-        for (const p of ["relative.log", "/a b.log", "/a/*.log", "/a{b}.log", "/a\n.log"]) expect(() => serializeLogrotate([{ path: p, keep: 1, maxSizeMb: 1 }])).toThrow(`logrotate path ${p} must be a plain absolute path`);
+        for (const p of ["relative.log", "relative/a.log", "/a b.log", "/a/*.log", "/a{b}.log", "/a\n.log"]) expect(() => serializeLogrotate([{ path: p, keep: 1, maxSizeMb: 1 }])).toThrow(`logrotate path ${p} must be a plain absolute path`);
         expect(LOGROTATE_FILE).toBe("/etc/logrotate.d/monsterr");
     });
 

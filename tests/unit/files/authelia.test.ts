@@ -95,6 +95,8 @@ describe("Authelia's users (unit)", () => {
         // Same length, another password: the memo must not answer it from the first.
         expect(await hashPassword("correct horse batterz", salt)).not.toBe(reference);
         expect(await hashPassword(password, "saltsaltsaltsalu")).not.toBe(reference);
+        // Computed once per process: a plan hashes the same password for every evaluation (~1 s of CPU each).
+        expect(hashPassword(password, salt)).toBe(hashPassword(password, salt));
     });
 
     it("one admin in both groups, enabled, named by the stack", () => {

@@ -46,7 +46,7 @@ describe("Prometheus configuration (unit)", () => {
         const jobs = c.scrape_configs.filter((j) => j.job_name !== "blackbox");
         const expected = CATALOG.filter((s) => s.metrics && all().includes(s.name));
         expect(jobs.map((j) => [j.job_name, j.static_configs[0].targets, j.metrics_path])).toEqual(
-            expected.map((s) => [s.name, [`${s.name}:${s.metrics!.port}`], s.metrics!.path === "/metrics" ? undefined : s.metrics!.path]),
+            expected.map((s) => [s.name, [`${s.name}:${s.metrics!.port}`], s.metrics!.path]),
         );
         expect(jobs.length).toBeGreaterThan(10);
         expect(prometheusConfig(DOMAIN, ["prometheus", "sonarr"]).scrape_configs.map((j) => j.job_name)).toEqual(["prometheus"]);
