@@ -13,6 +13,7 @@ import { Secrets } from "./secrets";
 import { Service } from "./service";
 import { ServiceGroup, enabledServices } from "./serviceGroup";
 import { UI } from "./ui";
+import { Wiring } from "./wiring";
 
 export interface MediaServerArgs {
     config: StackConfig;
@@ -25,6 +26,7 @@ export class MediaServer extends pulumi.ComponentResource {
     readonly secrets: Secrets;
     readonly core: Core;
     readonly groups: ServiceGroup[];
+    readonly wiring: Wiring;
     /** Public URL of every routed service that is enabled. */
     readonly urls: Record<string, string>;
 
@@ -55,6 +57,9 @@ export class MediaServer extends pulumi.ComponentResource {
             new Monitoring(`${name}-monitoring`, groupArgs, { parent: this }),
             new UI(`${name}-ui`, groupArgs, { parent: this }),
         ];
+
+        const containers = Object.fromEntries(enabled.flatMap((n) => (this.service(n) ? [[n, this.service(n)!.container]] : [])));
+        this.wiring = new Wiring(`${name}-wiring`, { enabled, target: this.host.target, secrets: this.secrets, containers }, { parent: this });
 
         this.urls = Object.fromEntries(
             CATALOG.filter((s) => s.route && enabled.includes(s.name)).map((s) => [s.name, `https://${s.route!.subdomain}.${config.domain}`]),

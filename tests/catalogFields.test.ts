@@ -1,5 +1,5 @@
 import { CATALOG, SECRETS, ServiceSpec, resolvePort } from "../config/catalog";
-import { IN_CONTAINER_CLIENT } from "../components/edge/npmTransport";
+import { IN_CONTAINER_CLIENT } from "../components/transport";
 import { SECRETS_MOUNT } from "../components/service";
 import { renderTree } from "../scripts/planTree";
 import { validateConfig } from "../config/validate";

@@ -7,6 +7,7 @@ import { freePort, requireBinary } from "./support/binaries";
 import { isSecret, plan } from "./support/plan";
 
 const CONF = "/opt/monsterr/qbittorrent/qBittorrent/qBittorrent.conf";
+const CATEGORIES = "/opt/monsterr/qbittorrent/qBittorrent/categories.json";
 
 /** POSTs a form to the web API; returns status, body and the session cookie. */
 async function post(port: number, route: string, form: Record<string, string>, cookie?: string) {
@@ -45,6 +46,7 @@ describe("qBittorrent.conf, loaded by the real qbittorrent-nox", () => {
         const dir = path.join(profile, "qBittorrent", "config");
         fs.mkdirSync(dir, { recursive: true });
         fs.writeFileSync(path.join(dir, "qBittorrent.conf"), p.files.get(CONF)!);
+        fs.writeFileSync(path.join(dir, "categories.json"), p.files.get(CATEGORIES)!);
         const port = await freePort();
         proc = spawn(qbt, [`--profile=${profile}`, `--webui-port=${port}`], { stdio: "pipe", env: { ...process.env, HOME: profile } });
         let log = "";
@@ -67,6 +69,14 @@ describe("qBittorrent.conf, loaded by the real qbittorrent-nox", () => {
             upnp: false,
             web_ui_reverse_proxy_enabled: true,
             web_ui_reverse_proxies_list: "172.30.10.50",
+        });
+        // The seeded categories, one per library app, each saving into its own folder of the torrents tree.
+        const categories = await fetch(`http://127.0.0.1:${port}/api/v2/torrents/categories`, { headers: { cookie: login!.cookie! } }).then((r) => r.json());
+        expect(categories).toEqual({
+            tv: { name: "tv", savePath: "/data/torrents/tv" },
+            movies: { name: "movies", savePath: "/data/torrents/movies" },
+            music: { name: "music", savePath: "/data/torrents/music" },
+            books: { name: "books", savePath: "/data/torrents/books" },
         });
     });
 

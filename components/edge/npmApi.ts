@@ -1,17 +1,13 @@
 /**
  * Nginx Proxy Manager's REST API as Monsterr uses it: request bodies built from typed specs, and API objects read
  * back into the same specs so that refresh compares like with like. Pure data code: the dynamic providers carry
- * it to the provider process by closure serialization, so it imports nothing.
+ * it to the provider process by closure serialization, so it imports nothing but types.
  */
 
+import type { ApiConnection } from "../transport";
+
 /** How requests reach NPM's API on port 81, which is never published. */
-export type NpmConnection =
-    /** Plain HTTP to an API the workstation can reach (tests: the in-process fake). */
-    | { kind: "http"; url: string }
-    /** `docker exec` into the proxy container of a local Docker daemon (the dev stack). */
-    | { kind: "docker"; dockerHost: string; container: string }
-    /** ssh to the host (pinned host key), then `docker exec` into the proxy container. */
-    | { kind: "ssh"; host: string; port: number; user: string; sshOpts: string[]; privateKey?: string; container: string };
+export type NpmConnection = ApiConnection;
 
 /** Everything a provider operation needs to log in; a Pulumi secret as a whole. */
 export interface NpmAccess {

@@ -1,6 +1,8 @@
 import * as crypto from "crypto";
 import { NpmAccess } from "./npmApi";
-import { NpmRequest, isUnreachable, npmSend } from "./npmTransport";
+import { ApiRequest, apiSend, statusOf, whileStarting } from "../transport";
+
+export { statusOf };
 
 /**
  * An HTTP error from NPM's API, with the status so callers can treat 404 as "gone". NPM answers a failed command
@@ -34,43 +36,26 @@ function causeOf(stack: unknown): string | undefined {
     return text ? text.slice(0, 2000) : undefined;
 }
 
-export function statusOf(e: unknown): number | undefined {
-    return typeof e === "object" && e !== null ? (e as { status?: number }).status : undefined;
-}
-
 export interface NpmSession {
     access: NpmAccess;
     token: string;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /**
- * NPM is still starting: its container is not answering yet, or its nginx already is (port 81) but answers 502
- * because the API behind it only listens once migrations and the first admin are done.
+ * Logs in as the first admin; on a first `pulumi up` the proxy container has only just been created, so it waits
+ * while its nginx answers 502 (the API behind it listens once migrations and the first admin are done).
  */
-function stillStarting(e: unknown): boolean {
-    return isUnreachable(e) || [502, 503, 504].includes(statusOf(e) ?? 0);
-}
-
-/** Logs in as the first admin; on a first `pulumi up` the proxy container has only just been created, so it waits. */
 export async function login(access: NpmAccess, waitMs = 180000): Promise<NpmSession> {
-    const started = Date.now();
-    for (let attempt = 0; ; attempt++) {
-        try {
-            const res = await npmSend(access.connection, jsonRequest("POST", "/api/tokens", undefined, { identity: access.email, secret: access.password }));
-            if (res.status !== 200) throw apiError(res.status, "POST", "/api/tokens", res.body);
-            const body = JSON.parse(res.body) as { token?: string; requires_2fa?: boolean };
-            if (!body.token) throw new Error("NPM asks for a second factor on the admin login: Monsterr's admin account must not use NPM 2FA (Authelia guards the UI)");
-            return { access, token: body.token };
-        } catch (e) {
-            if (!stillStarting(e) || Date.now() - started > waitMs) throw e;
-            await sleep(Math.min(1000 * 2 ** attempt, 10000));
-        }
-    }
+    return whileStarting(async () => {
+        const res = await apiSend(access.connection, jsonRequest("POST", "/api/tokens", undefined, { identity: access.email, secret: access.password }));
+        if (res.status !== 200) throw apiError(res.status, "POST", "/api/tokens", res.body);
+        const body = JSON.parse(res.body) as { token?: string; requires_2fa?: boolean };
+        if (!body.token) throw new Error("NPM asks for a second factor on the admin login: Monsterr's admin account must not use NPM 2FA (Authelia guards the UI)");
+        return { access, token: body.token };
+    }, waitMs);
 }
 
-function jsonRequest(method: NpmRequest["method"], path: string, token: string | undefined, json?: unknown): NpmRequest {
+function jsonRequest(method: ApiRequest["method"], path: string, token: string | undefined, json?: unknown): ApiRequest {
     const headers: Record<string, string> = { Accept: "application/json" };
     if (token) headers.Authorization = `Bearer ${token}`;
     if (json === undefined) return { method, path, headers };
@@ -79,8 +64,8 @@ function jsonRequest(method: NpmRequest["method"], path: string, token: string |
 }
 
 /** A JSON API call; any status outside 2xx throws an error carrying the status. */
-export async function call<T = any>(s: NpmSession, method: NpmRequest["method"], path: string, json?: unknown): Promise<T> {
-    const res = await npmSend(s.access.connection, jsonRequest(method, path, s.token, json));
+export async function call<T = any>(s: NpmSession, method: ApiRequest["method"], path: string, json?: unknown): Promise<T> {
+    const res = await apiSend(s.access.connection, jsonRequest(method, path, s.token, json));
     if (res.status < 200 || res.status > 299) throw apiError(res.status, method, path, res.body);
     return (res.body ? JSON.parse(res.body) : undefined) as T;
 }
@@ -92,7 +77,7 @@ export async function upload<T = any>(s: NpmSession, path: string, fields: Recor
         ([name, value]) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${name}.pem"\r\nContent-Type: application/x-pem-file\r\n\r\n${value}\r\n`,
     );
     const body = Buffer.from(`${parts.join("")}--${boundary}--\r\n`, "utf8");
-    const res = await npmSend(s.access.connection, {
+    const res = await apiSend(s.access.connection, {
         method: "POST",
         path,
         headers: { Accept: "application/json", Authorization: `Bearer ${s.token}`, "Content-Type": `multipart/form-data; boundary=${boundary}`, "Content-Length": String(body.length) },

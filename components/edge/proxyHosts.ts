@@ -3,6 +3,7 @@ import { spec } from "../../config/catalog";
 import { HostTarget } from "../hostTarget";
 import { RoutedService } from "./accessControl";
 import { edgeSnippet } from "./authSnippet";
+import { ApiConnection } from "../transport";
 import { NpmAccess } from "./npmApi";
 import { NpmProxyHost } from "./npmProvider";
 
@@ -21,20 +22,23 @@ export interface ProxyHostsArgs {
 /** The proxy container: the API client runs inside it, so port 81 never leaves the container. */
 export const NPM_CONTAINER = spec("nginx-proxy-manager").name;
 
-/** How the dynamic providers reach NPM's API from the workstation: `docker exec` locally, ssh + `docker exec` remotely. */
-export function npmAccess(target: HostTarget, email: string, password: pulumi.Input<string>): pulumi.Output<NpmAccess> {
-    const privateKey = target.connection?.privateKey;
+/**
+ * How the dynamic providers reach the APIs from the workstation: `docker exec` into the proxy container locally, ssh
+ * + `docker exec` remotely. A secret: it may hold the ssh private key.
+ */
+export function proxyConnection(target: HostTarget): pulumi.Output<ApiConnection> {
     return pulumi.secret(
-        pulumi.all([password, privateKey]).apply(([pw, key]): NpmAccess => {
-            if (target.kind === "local") return { connection: { kind: "docker", dockerHost: target.dockerHost, container: NPM_CONTAINER }, email, password: pw };
+        pulumi.output(target.connection?.privateKey).apply((key): ApiConnection => {
+            if (target.kind === "local") return { kind: "docker", dockerHost: target.dockerHost, container: NPM_CONTAINER };
             const c = target.connection!;
-            return {
-                connection: { kind: "ssh", host: c.host, port: c.port, user: c.user, sshOpts: target.dockerSshOpts, ...(key ? { privateKey: key } : {}), container: NPM_CONTAINER },
-                email,
-                password: pw,
-            };
+            return { kind: "ssh", host: c.host, port: c.port, user: c.user, sshOpts: target.dockerSshOpts, ...(key ? { privateKey: key } : {}), container: NPM_CONTAINER };
         }),
     );
+}
+
+/** NPM's API login, as every NPM resource uses it. */
+export function npmAccess(target: HostTarget, email: string, password: pulumi.Input<string>): pulumi.Output<NpmAccess> {
+    return pulumi.secret(pulumi.all([proxyConnection(target), password]).apply(([connection, pw]): NpmAccess => ({ connection, email, password: pw })));
 }
 
 /** Authelia on the Docker network, as the forward-auth subrequest reaches it. */

@@ -45,10 +45,12 @@ export function qbittorrentSettings(a: QbittorrentSettingsArgs): QtSettings {
         AutoRun: { enabled: false },
         // The TRaSH layout: downloads land in the same tree as the library, so imports are hardlinks. (The peer port
         // is the container's TORRENTING_PORT, passed on qbittorrent-nox's command line.)
-        BitTorrent: { "Session\\DefaultSavePath": "/data/torrents" },
+        BitTorrent: { "Session\\DefaultSavePath": TORRENTS },
         LegalNotice: { Accepted: true },
+        // The current key (src/base/bittorrent/portforwarderimpl.cpp, 4.5 to 5.2); `Preferences/Connection/UPnP` is
+        // the legacy one, which the first start's migration would copy over it.
+        Network: { PortForwardingEnabled: false },
         Preferences: {
-            "Connection\\UPnP": false,
             "WebUI\\Address": "*",
             "WebUI\\ServerDomains": "*",
             "WebUI\\Username": QBITTORRENT_USER,
@@ -57,6 +59,15 @@ export function qbittorrentSettings(a: QbittorrentSettingsArgs): QtSettings {
             "WebUI\\TrustedReverseProxiesList": a.proxyAddress,
         },
     };
+}
+
+/** One category per library app, saving into its own folder of the torrents tree (TRaSH layout). */
+export const QBITTORRENT_CATEGORIES = ["tv", "movies", "music", "books"] as const;
+export const TORRENTS = "/data/torrents";
+
+/** categories.json as qBittorrent writes it (`CategoryOptions::toJSON`); read once, at start. */
+export function qbittorrentCategories(): Record<string, { save_path: string; download_path: null }> {
+    return Object.fromEntries(QBITTORRENT_CATEGORIES.map((c) => [c, { save_path: `${TORRENTS}/${c}`, download_path: null }]));
 }
 
 /**
@@ -74,5 +85,9 @@ export const qbittorrentFiles: FileBuilder = ({ secrets, proxyAddress }) => {
                 }),
             ),
         );
-    return [{ path: "qBittorrent/qBittorrent.conf", content: pulumi.secret(content), secret: true, mode: "0600", seedOnly: true }];
+    return [
+        { path: "qBittorrent/qBittorrent.conf", content: pulumi.secret(content), secret: true, mode: "0600", seedOnly: true },
+        // Seeded too: the *arr apps name these categories, and qBittorrent rewrites the file when they change.
+        { path: "qBittorrent/categories.json", content: JSON.stringify(qbittorrentCategories(), null, 4) + "\n", mode: "0644", seedOnly: true },
+    ];
 };

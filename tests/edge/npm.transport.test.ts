@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { NpmAccess } from "../../components/edge/npmApi";
 import { proxyHostProvider } from "../../components/edge/npmProvider";
-import { execArgv } from "../../components/edge/npmTransport";
+import { execArgv } from "../../components/transport";
 import { plan, reveal } from "../support/plan";
 import { FakeNpm, startFakeNpm } from "../support/fakeNpm";
 

@@ -1,7 +1,7 @@
 import { spawnSync } from "child_process";
 import { CertificateSpec, NpmAccess, ProxyHostSpec } from "../../components/edge/npmApi";
 import { certificateProvider, proxyHostProvider } from "../../components/edge/npmProvider";
-import { npmSend } from "../../components/edge/npmTransport";
+import { apiSend } from "../../components/transport";
 import { SSH_MULTIPLEX_OPTS, hostTarget } from "../../components/hostTarget";
 import { startFakeNpm } from "../support/fakeNpm";
 import { plan, reveal } from "../support/plan";
@@ -45,7 +45,7 @@ async function connectionsFor(n: number, sshOpts: string[]): Promise<number> {
     const base = hostTarget({ kind: "ssh", address: host.ip, port: 22, sshdPort: 22, user: host.user, hostKey: host.hostKey });
     const access = { kind: "ssh" as const, host: host.ip, port: 22, user: host.user, sshOpts, privateKey: host.clientPrivateKey(), container: "nginx-proxy-manager" };
     for (let i = 0; i < n; i++) {
-        const res = await npmSend(access, { method: "GET", path: "/api/", headers: {} });
+        const res = await apiSend(access, { method: "GET", path: "/api/", headers: {} });
         expect(res.status).toBe(200);
     }
     expect(base.dockerSshOpts).toEqual(expect.arrayContaining(SSH_MULTIPLEX_OPTS));

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { CertificateSpec, PROXY_HOST_KEYS, ProxyHostSpec, certificateBody, certificateFiles, proxyHostBody, proxyHostFromApi } from "../../../components/edge/npmApi";
 import { apiError, statusOf } from "../../../components/edge/npmClient";
 import { ProxyHostProps, certificateProvider, proxyHostChanges } from "../../../components/edge/npmProvider";
-import { IN_CONTAINER_CLIENT, execArgv, isUnreachable, unreachable } from "../../../components/edge/npmTransport";
+import { IN_CONTAINER_CLIENT, execArgv, isUnreachable, unreachable } from "../../../components/transport";
 import { AUTHELIA_URL, NPM_CONTAINER, npmAccess } from "../../../components/edge/proxyHosts";
 import { hostTarget } from "../../../components/hostTarget";
 import { HOST_KEY, resolved } from "../support";

@@ -5,7 +5,7 @@ import { FILE_BUILDERS } from "../../../components/files";
 import { LOGROTATE_FILE, serializeLogrotate } from "../../../components/files/logrotate";
 import { nginxProxyManagerFiles } from "../../../components/files/nginxProxyManager";
 import { NZBGET_CATEGORIES, NZBGET_USER, USENET, nzbgetFiles, nzbgetOptions, serializeNzbgetConf } from "../../../components/files/nzbget";
-import { QBITTORRENT_USER, qbittorrentFiles, qbittorrentPasswordHash, qbittorrentSettings, serializeQtIni } from "../../../components/files/qbittorrent";
+import { QBITTORRENT_USER, qbittorrentCategories, qbittorrentFiles, qbittorrentPasswordHash, qbittorrentSettings, serializeQtIni } from "../../../components/files/qbittorrent";
 import { REDIS_SETTINGS, redisFiles, serializeRedisConf } from "../../../components/files/redis";
 import { toYaml } from "../../../components/files/yaml";
 import { fakeSecrets, fileContext, resolved, stack } from "../support";
@@ -34,8 +34,8 @@ describe("qBittorrent's seeded settings (unit)", () => {
             AutoRun: { enabled: false },
             BitTorrent: { "Session\\DefaultSavePath": "/data/torrents" },
             LegalNotice: { Accepted: true },
+            Network: { PortForwardingEnabled: false },
             Preferences: {
-                "Connection\\UPnP": false,
                 "WebUI\\Address": "*",
                 "WebUI\\ServerDomains": "*",
                 "WebUI\\Username": "monsterr",
@@ -45,6 +45,17 @@ describe("qBittorrent's seeded settings (unit)", () => {
             },
         });
         expect(QBITTORRENT_USER).toBe("monsterr");
+    });
+
+    it("categories: one per library app, saving into its own folder of the torrents tree", () => {
+        expect(qbittorrentCategories()).toEqual({
+            tv: { save_path: "/data/torrents/tv", download_path: null },
+            movies: { save_path: "/data/torrents/movies", download_path: null },
+            music: { save_path: "/data/torrents/music", download_path: null },
+            books: { save_path: "/data/torrents/books", download_path: null },
+        });
+        const [, categories] = qbittorrentFiles(fileContext(stack()));
+        expect(categories).toEqual({ path: "qBittorrent/categories.json", content: JSON.stringify(qbittorrentCategories(), null, 4) + "\n", mode: "0644", seedOnly: true });
     });
 
     it("file: seeded once, 0600, a secret holding the hash of the generated password", async () => {
