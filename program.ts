@@ -3,6 +3,7 @@ import { QBITTORRENT_USER } from "./components/files/qbittorrent";
 import { MediaServer } from "./components/mediaServer";
 import { SecretId } from "./config/catalog";
 import { loadConfig } from "./config/load";
+import { wiringTodo } from "./components/wiring/todo";
 
 /** The whole program; its result is the stack's outputs. */
 export function program() {
@@ -24,7 +25,14 @@ export function program() {
             portainer: credential("admin", "portainer-admin-password"),
             qbittorrent: credential(QBITTORRENT_USER, "qbittorrent-password"),
             nzbget: credential("monsterr", "nzbget-password"),
+            audiobookshelf: credential(config.adminUser, "audiobookshelf-root-password"),
+            organizr: credential(config.adminUser, "organizr-admin-password"),
         }),
+        /** What the apps were connected to each other with, and what still needs a person (empty when nothing). */
+        wiring: pulumi.all([server.plexToken?.claimed ?? pulumi.output(true), server.wiring.pending]).apply(([claimed, pending]) => ({
+            links: server.wiring.links.length,
+            todo: wiringTodo({ domain: config.domain, plexClaimed: claimed !== false, seerrPending: pending.includes("seerr"), tautulli: server.service("tautulli") !== undefined }),
+        })),
         /** The dev stack's local CA: import it into the browser to trust https://*.<domain>. */
         ...(server.core.tls?.caCertPem ? { devCaCertificate: server.core.tls.caCertPem } : {}),
     };

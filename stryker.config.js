@@ -22,7 +22,11 @@ module.exports = {
     // Module-level constants (the catalog is one) are "static": every test would have to run for each of them.
     // The catalog phase runs them; elsewhere they are reported as ignored and counted in docs/testing.md.
     ignoreStatic: !includeStatic,
-    concurrency: 2,
+    concurrency: Number(process.env.MONSTERR_MUTATE_CONCURRENCY ?? 2),
+    // The first run, with coverage of every test, takes minutes on a small machine.
+    dryRunTimeoutMinutes: 30,
+    // Each run re-requires @pulumi/pulumi in the same worker, which keeps growing (14 GiB after ~50 runs): recycle it.
+    maxTestRunnerReuse: 15,
     timeoutMS: 120000,
     timeoutFactor: 2,
     reporters: ["clear-text", "progress", "json"],

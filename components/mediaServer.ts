@@ -11,7 +11,10 @@ import { Monitoring } from "./monitoring";
 import { Networks } from "./networks";
 import { Secrets } from "./secrets";
 import { Service } from "./service";
-import { ServiceGroup, enabledServices } from "./serviceGroup";
+import { ServiceGroup, ServiceGroupArgs, enabledServices } from "./serviceGroup";
+import { proxyConnection } from "./edge/proxyHosts";
+import { PlexToken } from "./wiring/plex";
+import { tautulliPlexEnv } from "./wiring/tautulli";
 import { UI } from "./ui";
 import { Wiring } from "./wiring";
 
@@ -27,6 +30,7 @@ export class MediaServer extends pulumi.ComponentResource {
     readonly core: Core;
     readonly groups: ServiceGroup[];
     readonly wiring: Wiring;
+    readonly plexToken?: PlexToken;
     /** Public URL of every routed service that is enabled. */
     readonly urls: Record<string, string>;
 
@@ -47,11 +51,23 @@ export class MediaServer extends pulumi.ComponentResource {
             { parent: this, dependsOn: [this.host.directories] },
         );
 
-        const groupArgs = { config, host: this.host, networks: this.networks, secrets: this.secrets, started: new Map() };
+        const groupArgs: ServiceGroupArgs = { config, host: this.host, networks: this.networks, secrets: this.secrets, started: new Map() };
         this.core = new Core(`${name}-core`, groupArgs, { parent: this });
+        const media = new Media(`${name}-media`, groupArgs, { parent: this });
+        // Plex's own token, once it is claimed: Tautulli reads it from its environment (it has no _FILE form).
+        if (media.services.plex) {
+            this.plexToken = new PlexToken(`${name}-plex-token`, { connection: proxyConnection(this.host.target), container: "plex", claiming: config.secrets.plexClaim !== undefined }, { parent: this, dependsOn: [media.services.plex.container] });
+            if (enabled.includes("tautulli")) {
+                groupArgs.extraEnv = { tautulli: { env: tautulliPlexEnv(this.networks.edge("tautulli")!.gateway, this.plexToken.token), dependsOn: [this.plexToken] } };
+            }
+        }
+        if (enabled.includes("overseerr")) {
+            // Seerr reads its API key only from API_KEY (no file form): a reviewed exception, kept a Pulumi secret.
+            groupArgs.extraEnv = { ...groupArgs.extraEnv, overseerr: { env: pulumi.secret(this.secrets.value("seerr-api-key").apply((k) => [`API_KEY=${k}`])), dependsOn: [] } };
+        }
         this.groups = [
             this.core,
-            new Media(`${name}-media`, groupArgs, { parent: this }),
+            media,
             new Downloads(`${name}-downloads`, groupArgs, { parent: this }),
             new Books(`${name}-books`, groupArgs, { parent: this }),
             new Monitoring(`${name}-monitoring`, groupArgs, { parent: this }),
@@ -59,7 +75,7 @@ export class MediaServer extends pulumi.ComponentResource {
         ];
 
         const containers = Object.fromEntries(enabled.flatMap((n) => (this.service(n) ? [[n, this.service(n)!.container]] : [])));
-        this.wiring = new Wiring(`${name}-wiring`, { enabled, target: this.host.target, secrets: this.secrets, containers }, { parent: this });
+        this.wiring = new Wiring(`${name}-wiring`, { enabled, domain: config.domain, adminUser: config.adminUser, adminEmail: config.adminEmail, target: this.host.target, secrets: this.secrets, containers }, { parent: this });
 
         this.urls = Object.fromEntries(
             CATALOG.filter((s) => s.route && enabled.includes(s.name)).map((s) => [s.name, `https://${s.route!.subdomain}.${config.domain}`]),

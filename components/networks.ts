@@ -81,6 +81,8 @@ export interface EdgeNetwork {
     service: ServiceName;
     network: docker.Network;
     proxyAddress: string;
+    /** The host as the service reaches it on this network (host-network services such as Plex). */
+    gateway: string;
 }
 
 /**
@@ -114,7 +116,7 @@ export class Networks extends pulumi.ComponentResource {
         EDGE_MEMBERS.forEach((service, i) => {
             if (!args.enabled.includes(service)) return;
             const slot = edgeSlot(args.subnets.proxySubnet, i + 1);
-            this.edges.push({ service, network: bridge(`${name}-edge-${service}`, `monsterr-edge-${service}`, slot), proxyAddress: slot.proxyAddress });
+            this.edges.push({ service, network: bridge(`${name}-edge-${service}`, `monsterr-edge-${service}`, slot), proxyAddress: slot.proxyAddress, gateway: slot.gateway });
         });
 
         const used = new Set(CATALOG.filter((s) => args.enabled.includes(s.name)).flatMap((s) => s.networks));

@@ -37,6 +37,8 @@ export interface ServiceArgs {
     networks: Networks;
     secrets: Secrets;
     files?: ServiceFile[];
+    /** Environment computed at deploy time by other resources (the Plex token for Tautulli), after the catalog's. */
+    extraEnv?: pulumi.Input<string[]>;
     /** Resources the container must wait for (directories, other services). */
     dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
@@ -130,7 +132,7 @@ export class Service extends pulumi.ComponentResource {
                     protocol: p.protocol,
                     ip: "0.0.0.0",
                 })),
-                envs: env,
+                envs: args.extraEnv ? pulumi.output(args.extraEnv).apply((extra) => [...env, ...extra]) : env,
                 volumes,
                 ...(spec.entrypoint ? { entrypoints: spec.entrypoint.map((c) => expand(c, vars, spec.name)) } : {}),
                 ...(spec.command ? { command: spec.command.map((c) => expand(c, vars, spec.name)) } : {}),

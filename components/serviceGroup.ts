@@ -17,6 +17,8 @@ export interface ServiceGroupArgs {
     vars?: Record<string, string>;
     /** Every service created so far, in any group: what `startAfter` entries wait for. */
     started: Map<ServiceName, Service>;
+    /** Deploy-time environment for some services, with what it comes from (see ServiceArgs.extraEnv). */
+    extraEnv?: Partial<Record<ServiceName, { env: pulumi.Input<string[]>; dependsOn: pulumi.Resource[] }>>;
 }
 
 /** A group of catalog services; the group classes only add what is special to them. */
@@ -42,7 +44,8 @@ export abstract class ServiceGroup extends pulumi.ComponentResource {
                     networks: args.networks,
                     secrets: args.secrets,
                     files: build ? build({ config, secrets: args.secrets, enabled, proxyAddress }) : [],
-                    dependsOn: [args.host.directories, ...startAfter(spec.name, spec.startAfter ?? [], config, args.started)],
+                    ...(args.extraEnv?.[spec.name] ? { extraEnv: args.extraEnv[spec.name]!.env } : {}),
+                    dependsOn: [args.host.directories, ...startAfter(spec.name, spec.startAfter ?? [], config, args.started), ...(args.extraEnv?.[spec.name]?.dependsOn ?? [])],
                 },
                 { parent: this },
             );

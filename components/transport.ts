@@ -10,15 +10,18 @@ import { shQuote } from "./shell";
  * reverse proxy's container, which shares a network with each routed app (and is NPM itself, on 127.0.0.1:81).
  */
 export type ApiConnection =
-    /** Plain HTTP to APIs the workstation can reach (tests: in-process fakes), the NPM API at `url`, apps at `targets["host:port"]`. */
-    | { kind: "http"; url: string; targets?: Record<string, string> }
+    /**
+     * Plain HTTP to APIs the workstation can reach (tests: in-process fakes): NPM's API at `url`, apps at
+     * `targets["host:port"]`, and files inside containers as `files[container][path]`.
+     */
+    | { kind: "http"; url: string; targets?: Record<string, string>; files?: Record<string, Record<string, string>> }
     /** `docker exec` into the proxy container of a local Docker daemon (the dev stack). */
     | { kind: "docker"; dockerHost: string; container: string }
     /** ssh to the host (pinned host key), then `docker exec` into the proxy container. */
     | { kind: "ssh"; host: string; port: number; user: string; sshOpts: string[]; privateKey?: string; container: string };
 
 export interface ApiRequest {
-    method: "GET" | "POST" | "PUT" | "DELETE";
+    method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
     path: string;
     headers: Record<string, string>;
     body?: Buffer;
@@ -55,9 +58,9 @@ export function isUnreachable(e: unknown): boolean {
     return typeof e === "object" && e !== null && (e as { apiUnreachable?: boolean }).apiUnreachable === true;
 }
 
-/** argv for the exec transports; exported for tests of the command shape. */
-export function execArgv(conn: Exclude<ApiConnection, { kind: "http" }>, keyFile?: string): string[] {
-    const inContainer = ["docker", "exec", "-i", conn.container, "node", "-e", IN_CONTAINER_CLIENT];
+/** argv for the exec transports: `argv` run in `container` (the proxy's own client by default); exported for tests. */
+export function execArgv(conn: Exclude<ApiConnection, { kind: "http" }>, keyFile?: string, command?: { container: string; argv: string[] }): string[] {
+    const inContainer = ["docker", "exec", "-i", command?.container ?? conn.container, ...(command?.argv ?? ["node", "-e", IN_CONTAINER_CLIENT])];
     if (conn.kind === "docker") return ["docker", "-H", conn.dockerHost, ...inContainer.slice(1)];
     return [
         "ssh",
@@ -91,7 +94,8 @@ function ensureSshDir(): void {
     if (!fs.existsSync(dir)) fs.mkdirSync(dir, { mode: 0o700, recursive: true });
 }
 
-function viaExec(conn: Exclude<ApiConnection, { kind: "http" }>, req: ApiRequest): Promise<ApiResponse> {
+/** Runs a command in a container over the connection: its stdout; a failure to run it at all is `unreachable`. */
+function runExec(conn: Exclude<ApiConnection, { kind: "http" }>, input: string, command?: { container: string; argv: string[] }): Promise<{ code: number; stdout: string; stderr: string }> {
     if (conn.kind === "ssh") ensureSshDir();
     let keyDir: string | undefined;
     let keyFile: string | undefined;
@@ -100,28 +104,47 @@ function viaExec(conn: Exclude<ApiConnection, { kind: "http" }>, req: ApiRequest
         keyFile = path.join(keyDir, "id");
         fs.writeFileSync(keyFile, conn.privateKey.endsWith("\n") ? conn.privateKey : `${conn.privateKey}\n`, { mode: 0o600 });
     }
-    const [cmd, ...args] = execArgv(conn, keyFile);
-    const input = JSON.stringify({ method: req.method, path: req.path, headers: req.headers, body: req.body?.toString("base64"), host: req.target?.host, port: req.target?.port });
-    return new Promise<ApiResponse>((resolve, reject) => {
+    const [cmd, ...args] = execArgv(conn, keyFile, command);
+    return new Promise<{ code: number; stdout: string; stderr: string }>((resolve, reject) => {
         const child = childProcess.spawn(cmd, args, { stdio: ["pipe", "pipe", "pipe"], env: process.env });
         const out: Buffer[] = [];
         const err: Buffer[] = [];
         child.stdout.on("data", (c: Buffer) => out.push(c));
         child.stderr.on("data", (c: Buffer) => err.push(c));
         child.on("error", (e) => reject(unreachable(`${cmd}: ${e.message}`)));
-        child.on("close", (code) => {
-            const text = Buffer.concat(out).toString("utf8");
-            if (code !== 0) return reject(unreachable(`${cmd} exited ${code}: ${Buffer.concat(err).toString("utf8").trim().slice(0, 500)}`));
-            try {
-                resolve(JSON.parse(text) as ApiResponse);
-            } catch {
-                reject(unreachable(`${cmd}: unexpected output ${text.slice(0, 200)}`));
-            }
-        });
+        child.on("close", (code) => resolve({ code: code ?? -1, stdout: Buffer.concat(out).toString("utf8"), stderr: Buffer.concat(err).toString("utf8").trim().slice(0, 500) }));
         child.stdin.end(input);
     }).finally(() => {
         if (keyDir) fs.rmSync(keyDir, { recursive: true, force: true });
     });
+}
+
+async function viaExec(conn: Exclude<ApiConnection, { kind: "http" }>, req: ApiRequest): Promise<ApiResponse> {
+    const input = JSON.stringify({ method: req.method, path: req.path, headers: req.headers, body: req.body?.toString("base64"), host: req.target?.host, port: req.target?.port });
+    const r = await runExec(conn, input);
+    if (r.code !== 0) throw unreachable(`exec exited ${r.code}: ${r.stderr}`);
+    try {
+        return JSON.parse(r.stdout) as ApiResponse;
+    } catch {
+        throw unreachable(`exec: unexpected output ${r.stdout.slice(0, 200)}`);
+    }
+}
+
+/**
+ * Reads a file inside a container (the Plex token in Plex's Preferences.xml): its text, or undefined when the file
+ * does not exist yet. The container not running (or not existing) is `unreachable`.
+ */
+export async function readInContainer(conn: ApiConnection, container: string, file: string): Promise<string | undefined> {
+    if (conn.kind === "http") {
+        const files = conn.files?.[container];
+        if (!files) throw unreachable(`no container ${container} in this test connection`);
+        return files[file];
+    }
+    // `cat` exits 1 for a missing file; the marker tells that apart from a container that is not running.
+    const r = await runExec(conn, "", { container, argv: ["sh", "-c", 'if [ -e "$1" ]; then cat "$1"; else echo monsterr-no-such-file >&2; exit 4; fi', "sh", file] });
+    if (r.code === 4 && r.stderr.includes("monsterr-no-such-file")) return undefined;
+    if (r.code !== 0) throw unreachable(`reading ${file} in ${container}: exit ${r.code}: ${r.stderr}`);
+    return r.stdout;
 }
 
 /** One HTTP exchange with an app's API (NPM's by default) over the stack's transport. */

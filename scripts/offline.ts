@@ -82,6 +82,12 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>, 
         case "command:local:Command":
         case "command:remote:Command":
             return { ...inputs, stdout: "", stderr: "" };
+        // A plan shows a first `up`: Plex has not claimed itself yet, so there is no token.
+        case "pulumi-nodejs:dynamic/monsterr:PlexToken":
+            return { ...inputs, token: "", claimed: false };
+        // ...and Seerr has no admin yet, so its links wait.
+        case "pulumi-nodejs:dynamic/monsterr:SeerrArrLink":
+            return { ...inputs, pending: true, drift: [], adopted: false };
         default:
             return { ...inputs };
     }

@@ -1,4 +1,5 @@
 import { isSecret, plan, reveal } from "./support/plan";
+import { SECRET_ENV } from "./policy/containers";
 import { SECRETS_MOUNT } from "../components/service";
 import { SECRET_PLACEHOLDER } from "../scripts/stackConfig";
 
@@ -27,10 +28,14 @@ describe.each(["dev", "prod"] as const)("secrets audit of the %s stack", (stack)
         expect(leaks).toEqual([]);
     });
 
-    it("never puts a secret in a container's environment: they are files under /run/secrets", async () => {
+    it("never puts a secret in a container's environment (they are files under /run/secrets), but for the reviewed exceptions, kept secret", async () => {
         const p = await plan(stack);
+        for (const r of p.byType("docker:index/container:Container")) {
+            const name = (reveal(r.inputs) as { name: string }).name;
+            expect({ container: name, envsSecret: isSecret(r.inputs.envs) }).toEqual({ container: name, envsSecret: name in SECRET_ENV });
+        }
         for (const c of p.containers()) {
-            for (const e of c.envs ?? []) {
+            for (const e of (c.envs ?? []).filter((e: string) => !(SECRET_ENV[c.name] ?? []).includes(e.split("=")[0]))) {
                 for (const s of p.generatedSecrets) expect({ container: c.name, env: e }).not.toEqual({ container: c.name, env: expect.stringContaining(s) });
             }
             for (const e of (c.envs ?? []).filter((e: string) => /(_FILE|__FILE|^FILE__[A-Z_]+)=/.test(e))) {

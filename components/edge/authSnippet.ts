@@ -61,6 +61,8 @@ export interface EdgeSnippetArgs {
     forwardAuth: boolean;
     /** Proxies in front of this one whose `X-Forwarded-For` is believed (CIDRs); empty: the TCP peer is the client. */
     trustedProxies: readonly string[];
+    /** Path prefixes refused with 403 to everyone (the route's blockedPaths). */
+    blocked?: readonly string[];
 }
 
 function regexLiteral(text: string): string {
@@ -87,6 +89,8 @@ function serverGuards(args: EdgeSnippetArgs): NginxDirective[] {
         when(["$ssl_server_name", "!~*", `^(${name})?$`], d("return", "421")),
         d("set", "$monsterr_connection", ""),
         when(["$http_upgrade"], d("set", "$monsterr_connection", "upgrade")),
+        // $uri is the decoded, normalized path nginx routes by: encodings and dot segments do not get around it.
+        ...(args.blocked ?? []).map((prefix) => when(["$uri", "~*", `^${regexLiteral(prefix)}`], d("return", "403"))),
     ];
 }
 

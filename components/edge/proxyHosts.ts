@@ -72,7 +72,13 @@ export class ProxyHosts extends pulumi.ComponentResource {
                     blockExploits: true,
                     cachingEnabled: false,
                     allowWebsocketUpgrade: true,
-                    advancedConfig: edgeSnippet({ fqdn: s.fqdn, autheliaUrl: AUTHELIA_URL, forwardAuth: s.route.auth !== "bypass", trustedProxies: args.trustedProxies }),
+                    advancedConfig: edgeSnippet({
+                        fqdn: s.fqdn,
+                        autheliaUrl: AUTHELIA_URL,
+                        forwardAuth: s.route.auth !== "bypass",
+                        trustedProxies: args.trustedProxies,
+                        ...(s.route.blockedPaths ? { blocked: s.route.blockedPaths.map((p) => p.prefix) } : {}),
+                    }),
                 },
                 // Pulumi does not pass a component's dependsOn to its children: each host waits for NPM itself.
                 { parent: this, dependsOn: opts?.dependsOn },

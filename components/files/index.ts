@@ -6,6 +6,7 @@ import { fail2banFiles } from "./fail2ban";
 import { grafanaFiles } from "./grafana";
 import { nginxProxyManagerFiles } from "./nginxProxyManager";
 import { nzbgetFiles } from "./nzbget";
+import { bazarrFiles } from "./bazarr";
 import { prometheusFiles } from "./prometheus";
 import { qbittorrentFiles } from "./qbittorrent";
 import { redisFiles } from "./redis";
@@ -25,4 +26,5 @@ export const FILE_BUILDERS: Partial<Record<ServiceName, FileBuilder>> = {
     fail2ban: fail2banFiles,
     qbittorrent: qbittorrentFiles,
     nzbget: nzbgetFiles,
+    bazarr: bazarrFiles,
 };

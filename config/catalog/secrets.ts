@@ -34,5 +34,12 @@ export const SECRETS: Record<SecretId, SecretSpec> = {
     "portainer-admin-password": { service: "portainer", length: 32, purpose: "Portainer first admin" },
     "qbittorrent-password-salt": { service: "qbittorrent", length: 16, purpose: "Salt of qBittorrent's PBKDF2 password hash (16 bytes): stable, so qBittorrent.conf only changes with the password" },
     "plex-claim": { service: "plex", length: 0, userSecret: "plexClaim", purpose: "Plex claim token (first start only), from monsterr:plexClaim" },
+    "bazarr-api-key": { service: "bazarr", length: 32, apiKey: true, stateOnly: true, purpose: "Bazarr API key, seeded into its config.yaml before the first start (the wiring's login)" },
+    "audiobookshelf-root-password": { service: "audiobookshelf", length: 32, stateOnly: true, purpose: "Audiobookshelf root user, created by the wiring through POST /init before anyone else can" },
+    "organizr-api-key": { service: "organizr", length: 20, apiKey: true, stateOnly: true, purpose: "Organizr API key (exactly 20 characters), set by the wiring's run of its setup wizard" },
+    "organizr-admin-password": { service: "organizr", length: 32, stateOnly: true, purpose: "Organizr admin, created by the wiring's run of its setup wizard" },
+    "organizr-hash-key": { service: "organizr", length: 32, stateOnly: true, purpose: "Organizr's hash key (encryption and form-key salt), set by its setup wizard" },
+    "organizr-registration-password": { service: "organizr", length: 32, stateOnly: true, purpose: "Organizr's registration password (new users sign up with it), set by its setup wizard" },
+    "seerr-api-key": { service: "overseerr", length: 32, apiKey: true, stateOnly: true, purpose: "Seerr API key, passed as API_KEY (Seerr reads no file form): the wiring's login once its first admin exists" },
     "authelia-password-salt": { service: "authelia", length: 22, purpose: "Salt of the Authelia admin's argon2id hash: stable, so users_database.yml only changes with the password" },
 };

@@ -82,6 +82,11 @@ export interface RouteSpec {
      * login, open in Authelia only to the prober's own network, and the statuses that mean "up".
      */
     probe: { path: string; status?: number[] };
+    /**
+     * Paths the proxy refuses (403) to everyone, signed in or not, matched case-insensitively as prefixes of the
+     * normalized path: an app's endpoint that must never be reachable from outside (Organizr's setup wizard).
+     */
+    blockedPaths?: { prefix: string; why: string }[];
 }
 
 export interface MetricsSpec {
@@ -211,5 +216,12 @@ export const SECRET_IDS = [
     "authelia-password-salt",
     "qbittorrent-password-salt",
     "plex-claim",
+    "bazarr-api-key",
+    "audiobookshelf-root-password",
+    "organizr-api-key",
+    "organizr-admin-password",
+    "organizr-hash-key",
+    "organizr-registration-password",
+    "seerr-api-key",
 ] as const;
 export type SecretId = (typeof SECRET_IDS)[number];

@@ -14,7 +14,16 @@ export const UI: ServiceSpec[] = [
         volumes: [CONFIG_VOLUME],
         healthcheck: curlHealth("http://localhost:80/", "curl in Organizr's base image (docker-base linux-amd64.Dockerfile, apk add curl); its nginx serves / without a login"),
         memoryMb: 256,
-        route: { subdomain: "home", auth: "one_factor", group: "users", probe: { path: "/" } },
+        route: {
+            subdomain: "home",
+            auth: "one_factor",
+            group: "users",
+            probe: { path: "/" },
+            blockedPaths: [
+                { prefix: "/api/v2/wizard", why: "needs no login and rewrites Organizr's config and admin on every call (api/v2/index.php auth bypass list); Monsterr runs it once from inside the proxy container" },
+                { prefix: "/api/v2/index.php/wizard", why: "the same route through the front controller's path info" },
+            ],
+        },
         enabledByDefault: true,
     },
     {

@@ -3,7 +3,9 @@ import * as os from "os";
 import * as path from "path";
 import { NpmAccess } from "../../components/edge/npmApi";
 import { proxyHostProvider } from "../../components/edge/npmProvider";
-import { execArgv } from "../../components/transport";
+import { apiSend, execArgv } from "../../components/transport";
+import { AppAccess, appJson } from "../../components/wiring/appClient";
+import { FakeArr } from "../support/fakeArr";
 import { plan, reveal } from "../support/plan";
 import { FakeNpm, startFakeNpm } from "../support/fakeNpm";
 
@@ -22,7 +24,7 @@ describe("NPM API transports: docker exec and ssh + docker exec", () => {
         const port = new URL(npm.url).port;
         fs.writeFileSync(
             path.join(bin, "docker"),
-            ["#!/bin/sh", `printf '%s\\n' "docker $*" >> "${bin}/argv.log"`, 'while [ $# -gt 0 ]; do if [ "$1" = "-e" ]; then shift; s="$1"; break; fi; shift; done', `exec node -e "$(printf '%s' "$s" | sed 's/port:81,/port:${port},/')"`].join("\n"),
+            ["#!/bin/sh", `printf '%s\\n' "docker $*" >> "${bin}/argv.log"`, 'while [ $# -gt 0 ]; do if [ "$1" = "-e" ]; then shift; s="$1"; break; fi; shift; done', `exec node -e "$(printf '%s' "$s" | sed 's/port:81}/port:${port}}/')"`].join("\n"),
             { mode: 0o755 },
         );
         fs.writeFileSync(
@@ -57,6 +59,22 @@ describe("NPM API transports: docker exec and ssh + docker exec", () => {
         expect(argv).not.toContain(npm.password);
         expect(argv).not.toContain("Bearer");
         expect(argv).not.toContain("abc");
+    });
+
+    it("reaches an app's API by the host and port the request names, with its key only on stdin", async () => {
+        const sonarr = new FakeArr("sonarr", "sonarr-key-0123456789abcdef01234");
+        await sonarr.listen();
+        try {
+            const conn = { kind: "docker" as const, dockerHost: "unix:///var/run/docker.sock", container: "nginx-proxy-manager" };
+            const access: AppAccess = { connection: conn, app: "sonarr", target: { host: "127.0.0.1", port: Number(new URL(sonarr.url).port) }, headers: { "X-Api-Key": sonarr.apiKey } };
+            expect(await appJson(access, "GET", "/api/v3/downloadclient")).toEqual([]);
+            expect(sonarr.calls).toEqual([{ method: "GET", path: "/api/v3/downloadclient" }]);
+            expect(fs.readFileSync(path.join(bin, "argv.log"), "utf8")).not.toContain(sonarr.apiKey);
+            // Nothing listening there: the client exits 3, which the wiring treats as "still starting".
+            await expect(apiSend(conn, { method: "GET", path: "/", headers: {}, target: { host: "127.0.0.1", port: 9 } })).rejects.toMatchObject({ apiUnreachable: true });
+        } finally {
+            await sonarr.close();
+        }
     });
 
     it("removes the temporary private key file after each request", () => {

@@ -89,3 +89,14 @@ export const PORTS: Record<string, number> = {
     "blackbox-exporter": 9115, "exportarr-sonarr": 9707, "exportarr-radarr": 9707, "exportarr-lidarr": 9707, "exportarr-prowlarr": 9707,
     "exportarr-readarr": 9707, "qbittorrent-exporter": 8090, organizr: 80, overseerr: 5055, watchlist: 3003,
 };
+
+/**
+ * Secrets a container can only read from its environment (the app has no file form), each reviewed: the container's
+ * whole `envs` input is then a Pulumi secret. Anyone who can `docker inspect` it is root on the host anyway.
+ */
+export const SECRET_ENV: Record<string, string[]> = {
+    // Seerr: API_KEY overrides settings.main.apiKey (server/lib/settings/index.ts); no _FILE variant.
+    overseerr: ["API_KEY"],
+    // Tautulli: TAUTULLI_<KEY> overrides config.ini (plexpy/config.py _from_env); no _FILE variant. Set once Plex is claimed.
+    tautulli: ["TAUTULLI_PMS_TOKEN"],
+};

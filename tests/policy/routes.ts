@@ -74,3 +74,9 @@ export const PROBES: Record<string, { path: string; status: number[] }> = {
     home: { path: "/", status: [200] },
     requests: { path: "/api/v1/status", status: [200] },
 };
+
+/** Paths the proxy refuses to everyone (prefixes, any case): endpoints no client may ever reach. */
+export const BLOCKED: Record<string, string[]> = {
+    // Organizr's setup wizard needs no login and overwrites its admin and config on every call.
+    home: ["/api/v2/wizard", "/api/v2/index.php/wizard"],
+};

@@ -10,6 +10,7 @@
 import * as fs from "fs";
 import * as http from "http";
 import * as path from "path";
+import addFormats from "ajv-formats";
 import Ajv, { ValidateFunction } from "ajv";
 import { upstreamSchemas } from "./upstreamSchemas";
 
@@ -37,6 +38,7 @@ function ajvFor(app: FakeArrApp): Ajv {
     let a = ajvs.get(app);
     if (!a) {
         a = new Ajv({ strict: false, allErrors: true });
+        addFormats(a);
         const spec = JSON.parse(fs.readFileSync(path.join(upstreamSchemas("arr-openapi"), SPEC_FILE[app]), "utf8"));
         a.addSchema({ $id: "spec", components: jsonSchema(spec.components), paths: jsonSchema(spec.paths) });
         ajvs.set(app, a);

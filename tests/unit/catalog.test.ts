@@ -1,7 +1,7 @@
 import { CATALOG, SECRETS, ServiceSpec } from "../../config/catalog";
 import { IMAGES } from "../policy/images";
 import { NETWORKS, PORTS, PRIVILEGES, RUN_AS_STACK_USER, SECRET_FILES } from "../policy/containers";
-import { PROBES, ROUTES } from "../policy/routes";
+import { BLOCKED, PROBES, ROUTES } from "../policy/routes";
 import { DATA_MOUNTS, HOST_NETWORK, PUBLISHED } from "../policy/security";
 
 /**
@@ -18,6 +18,11 @@ describe("the catalog against the reviewed policy (unit)", () => {
         expect(bySub).toEqual(ROUTES);
         // A bypass route names no group, and a guarded one always names one.
         for (const s of CATALOG.filter((s) => s.route)) expect({ s: s.name, group: s.route!.auth === "bypass" ? s.route!.group === undefined : s.route!.group !== undefined }).toEqual({ s: s.name, group: true });
+    });
+
+    it("blocked paths: what the proxy refuses to everyone", () => {
+        const blocked = Object.fromEntries(CATALOG.filter((s) => s.route?.blockedPaths).map((s) => [s.route!.subdomain, s.route!.blockedPaths!.map((b) => b.prefix)]));
+        expect(blocked).toEqual(BLOCKED);
     });
 
     it("probes: the path and statuses each route is checked on", () => {

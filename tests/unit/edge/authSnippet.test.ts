@@ -2,6 +2,7 @@ import { AUTHZ_LOCATION, EDGE_ACCESS_LOG, edgeDirectives, edgeSnippet, nginxArg,
 import { AUTHELIA_URL } from "../../../components/edge/proxyHosts";
 import { autheliaConfiguration } from "../../../components/files/authelia";
 import { toYaml } from "../../../components/files/yaml";
+import { spec } from "../../../config/catalog";
 import { AutheliaStandIn } from "../../support/edge/autheliaStandIn";
 import { get, rawRequest } from "../../support/edge/client";
 import { EdgeNginx, FakeApps, PlannedProxyHost } from "../../support/edge/npmNginx";
@@ -9,6 +10,7 @@ import { EdgeNginx, FakeApps, PlannedProxyHost } from "../../support/edge/npmNgi
 const DOMAIN = "media.example.com";
 const SONARR = `sonarr.${DOMAIN}`;
 const PORTAL = `auth.${DOMAIN}`;
+const HOME = `home.${DOMAIN}`;
 
 describe("nginx directives (unit)", () => {
     it("quotes only what nginx would split or misread, escaping quotes and backslashes", () => {
@@ -46,10 +48,11 @@ async function edge(trustedProxies: string[] = []) {
         { domainNames: [PORTAL], forwardScheme: "http", forwardHost: "authelia", forwardPort: 9091, advancedConfig: edgeSnippet({ fqdn: PORTAL, autheliaUrl: AUTHELIA_URL, forwardAuth: false, trustedProxies }) },
         { domainNames: [SONARR], forwardScheme: "http", forwardHost: "sonarr", forwardPort: 8989, advancedConfig: edgeSnippet({ fqdn: SONARR, autheliaUrl: AUTHELIA_URL, forwardAuth: true, trustedProxies }) },
         { domainNames: [`plex.${DOMAIN}`], forwardScheme: "http", forwardHost: "172.30.10.1", forwardPort: 32400, advancedConfig: edgeSnippet({ fqdn: `plex.${DOMAIN}`, autheliaUrl: AUTHELIA_URL, forwardAuth: false, trustedProxies }) },
+        { domainNames: [HOME], forwardScheme: "http", forwardHost: "organizr", forwardPort: 80, advancedConfig: edgeSnippet({ fqdn: HOME, autheliaUrl: AUTHELIA_URL, forwardAuth: true, trustedProxies, blocked: spec("organizr").route!.blockedPaths!.map((b) => b.prefix) }) },
     ];
     const apps = new FakeApps();
     const user = { name: "admin", groups: ["admins", "users"], email: "admin@example.com" };
-    const authelia = new AutheliaStandIn(toYaml(autheliaConfiguration({ domain: DOMAIN, enabled: ["authelia", "sonarr", "plex"] })), { admin: { user, level: "two_factor" } });
+    const authelia = new AutheliaStandIn(toYaml(autheliaConfiguration({ domain: DOMAIN, enabled: ["authelia", "sonarr", "plex", "organizr"] })), { admin: { user, level: "two_factor" } });
     const nginx = await EdgeNginx.start({ hosts, appPort: await apps.listen(), autheliaPort: await authelia.listen() });
     const send = (text: string, sni: string | null = SONARR) => rawRequest({ port: nginx.httpsPort, sni, text });
     const close = async () => {
@@ -139,6 +142,24 @@ describe("the snippet under the real nginx (unit)", () => {
             const p = e.apps.requests[1].headers;
             expect([p["remote-user"], p["remote-groups"], p["remote-name"], p["remote-email"], p.host]).toEqual([undefined, undefined, undefined, undefined, `plex.${DOMAIN}`]);
             expect((await e.send(get("/", SONARR), `plex.${DOMAIN}`)).status).toBe(421);
+        } finally {
+            await e.close();
+        }
+    });
+
+    it("refuses Organizr's setup wizard to everyone, signed in or not, however the path is spelled; the rest of Organizr is served", async () => {
+        const e = await edge();
+        try {
+            const admin = { Cookie: "authelia_session=admin" };
+            const spellings = ["/api/v2/wizard", "/api/v2/wizard/", "/API/V2/Wizard", "/api/v2/wiz%61rd", "/api/v2/wizard?x=1", "/api/v2/index.php/wizard", "/api/v2/Index.php/wizard"];
+            for (const path of spellings) {
+                expect({ path, admin: (await e.send(get(path, HOME, admin), HOME)).status, anonymous: (await e.send(get(path, HOME), HOME)).status }).toEqual({ path, admin: 403, anonymous: 403 });
+            }
+            const post = await e.send(`POST /api/v2/wizard HTTP/1.1\r\nHost: ${HOME}\r\nCookie: authelia_session=admin\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}`, HOME);
+            expect(post.status).toBe(403);
+            expect(e.apps.requests).toEqual([]);
+            expect((await e.send(get("/api/v2/status", HOME, admin), HOME)).status).toBe(200);
+            expect(e.apps.requests.map((r) => r.url)).toEqual(["/api/v2/status"]);
         } finally {
             await e.close();
         }
