@@ -28,6 +28,10 @@ export function program() {
             audiobookshelf: credential(config.adminUser, "audiobookshelf-root-password"),
             organizr: credential(config.adminUser, "organizr-admin-password"),
         }),
+        /** Household accounts: groups, and the password of each that has none of its own (`--show-secrets`). */
+        userCredentials: pulumi.secret(
+            Object.fromEntries(config.users.map((u) => [u.name, { groups: u.groups, password: u.ownPassword ? "(monsterr:userPasswords)" : server.secrets.userPassword(u.name) }])),
+        ),
         /** What the apps were connected to each other with, and what still needs a person (empty when nothing). */
         wiring: pulumi.all([server.plexToken?.claimed ?? pulumi.output(true), server.wiring.pending]).apply(([claimed, pending]) => ({
             links: server.wiring.links.length,

@@ -20,10 +20,30 @@ export interface HostFileArgs {
      * Such a file is app state afterwards, so deleting the resource leaves it.
      */
     seedOnly?: boolean;
+    /**
+     * A generated secret the host keeps: written only when missing, and the file's content on the host is the value
+     * (`hostContent`). Deleting the resource leaves it, so a `pulumi destroy` and a new `up` hand every app the
+     * credential its database already holds instead of a fresh one it would refuse.
+     */
+    adopt?: boolean;
 }
 
 /** The plan and reviewers find a file's path on this first line of its write script. */
 export const FILE_HEADER = "# monsterr file: ";
+/** First line of an adopted secret's script (see `adopt`): the offline mocks answer it like a host would. */
+export const ADOPT_HEADER = "# monsterr adopted secret: ";
+
+/** The host path a write script names on its first line (a file or an adopted secret), if it is one. */
+export function scriptedPath(create: string): { path: string; adopted: boolean } | undefined {
+    for (const line of create.split("\n")) {
+        for (const [header, adopted] of [[FILE_HEADER, false], [ADOPT_HEADER, true]] as const) {
+            const at = line.indexOf(header);
+            // A sudo wrapper quotes the script, so the path ends at the first quote.
+            if (at >= 0) return { path: line.slice(at + header.length).replace(/'.*$/, ""), adopted };
+        }
+    }
+    return undefined;
+}
 
 /** One file on the host, written atomically (temp file + rename) with its mode and owner; the one way files reach a host. */
 export class HostFile extends pulumi.ComponentResource {
@@ -31,16 +51,15 @@ export class HostFile extends pulumi.ComponentResource {
     /** sha256 of the content (secret when the content is): a container label that restarts the app on change. */
     readonly contentHash: pulumi.Output<string>;
     readonly command: pulumi.CustomResource;
+    /** With `adopt`: the content the host holds (secret), which may predate this stack's state. */
+    readonly hostContent?: pulumi.Output<string>;
 
     constructor(name: string, args: HostFileArgs, opts?: pulumi.ComponentResourceOptions) {
         super("monsterr:host:HostFile", name, {}, opts);
         this.path = args.path;
         const content = args.secret ? pulumi.secret(args.content) : pulumi.output(args.content);
         const p = shQuote(args.path);
-        const create = script(
-            `${FILE_HEADER}${args.path}`,
-            `p=${p}`,
-            ...(args.seedOnly ? ['if [ -e "$p" ]; then cat >/dev/null; exit 0; fi'] : []),
+        const write = [
             'd=$(dirname "$p")',
             'mkdir -p "$d"',
             't=$(mktemp "$d/.monsterr.XXXXXX")',
@@ -50,14 +69,28 @@ export class HostFile extends pulumi.ComponentResource {
             `if [ "$(id -u)" = 0 ]; then chown ${args.owner} "$t"; fi`,
             'mv -f "$t" "$p"',
             "trap - EXIT",
-        );
-        this.command = hostCommand(
-            `${name}-write`,
-            { create, ...(args.seedOnly ? {} : { delete: script(`rm -f ${p}`) }), stdin: content },
-            args.host,
-            { parent: this, dependsOn: opts?.dependsOn },
-        );
-        this.contentHash = content.apply((c) => crypto.createHash("sha256").update(c).digest("hex"));
+        ];
+        const create = args.adopt
+            ? // Printed on stdout, which hostCommand keeps secret and never logs.
+              script(
+                  `${ADOPT_HEADER}${args.path}`,
+                  `p=${p}`,
+                  'if [ -s "$p" ]; then cat >/dev/null; else',
+                  ...write,
+                  "fi",
+                  `chmod ${args.mode} "$p"`,
+                  `if [ "$(id -u)" = 0 ]; then chown ${args.owner} "$p"; fi`,
+                  'cat "$p"',
+              )
+            : script(`${FILE_HEADER}${args.path}`, `p=${p}`, ...(args.seedOnly ? ['if [ -e "$p" ]; then cat >/dev/null; exit 0; fi'] : []), ...write);
+        const keep = args.seedOnly || args.adopt;
+        this.command = hostCommand(`${name}-write`, { create, ...(keep ? {} : { delete: script(`rm -f ${p}`) }), stdin: content }, args.host, {
+            parent: this,
+            dependsOn: opts?.dependsOn,
+        });
+        if (args.adopt) this.hostContent = pulumi.secret((this.command as unknown as { stdout: pulumi.Output<string> }).stdout);
+        const hashed = this.hostContent ?? content;
+        this.contentHash = hashed.apply((c) => crypto.createHash("sha256").update(c).digest("hex"));
         this.registerOutputs({ path: this.path, contentHash: this.contentHash });
     }
 }

@@ -47,7 +47,7 @@ export class MediaServer extends pulumi.ComponentResource {
         this.networks = new Networks(`${name}-net`, { provider: this.host.provider, subnets: config.networks, enabled }, { parent: this });
         this.secrets = new Secrets(
             `${name}-secrets`,
-            { host: this.host.target, dir: this.host.secretsDir, pgid: config.pgid, enabled, provided: config.secrets },
+            { host: this.host.target, dir: this.host.secretsDir, pgid: config.pgid, enabled, provided: config.secrets, generatedUsers: config.users.filter((u) => !u.ownPassword).map((u) => u.name) },
             { parent: this, dependsOn: [this.host.directories] },
         );
 

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { SECRET_IDS, SECRETS, SecretId, ServiceName } from "../config/catalog";
+import { CATALOG, SECRET_IDS, SECRETS, SecretId, ServiceName } from "../config/catalog";
 import { StackSecrets } from "../config/types";
 import { HostFile } from "./hostFile";
 import { HostTarget } from "./hostTarget";
@@ -13,32 +13,61 @@ export interface SecretsArgs {
     dir: string;
     pgid: number;
     enabled: ServiceName[];
+    /** Household users without their own password (monsterr:userPasswords): each gets a generated one. */
+    generatedUsers?: string[];
 }
+
+/** Secrets some container reads as a file. */
+const MOUNTED = new Set<SecretId>(CATALOG.flatMap((s) => (s.secrets ?? []).map((m) => m.secret)));
 
 /**
  * Every generated password and key, named once, and the user's own secrets that containers read. Each is a Pulumi secret and is also written to
- * `<dir>/<id>` (0440 root:pgid) so containers read it through a `_FILE` variable, never the environment.
+ * `<dir>/<id>`: 0440 root:pgid when a container reads it (through a `_FILE` variable, never the environment), 0400
+ * root's otherwise. Generated ones stay on the host after a destroy and are adopted by the next stack.
  */
 export class Secrets extends pulumi.ComponentResource {
     private readonly values = new Map<SecretId, pulumi.Output<string>>();
     private readonly files = new Map<SecretId, HostFile>();
+    private readonly users = new Map<string, pulumi.Output<string>>();
 
     constructor(name: string, args: SecretsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("monsterr:core:Secrets", name, {}, opts);
+        const fileOpts = { parent: this, dependsOn: opts?.dependsOn };
+        // A generated value is a candidate: the host keeps the first one written and every later stack adopts it.
+        const adopted = (id: string, shape: random.RandomPasswordArgs, readers: "root" | "group") =>
+            new HostFile(
+                `${name}-${id}-file`,
+                {
+                    host: args.host,
+                    path: `${args.dir}/${id}`,
+                    content: new random.RandomPassword(`${name}-${id}`, shape, { parent: this }).result,
+                    mode: readers === "root" ? "0400" : "0440",
+                    owner: readers === "root" ? "0:0" : `0:${args.pgid}`,
+                    secret: true,
+                    adopt: true,
+                },
+                fileOpts,
+            );
         for (const id of SECRET_IDS) {
             const spec = SECRETS[id];
             if (!args.enabled.includes(spec.service)) continue;
             const provided = spec.userSecret ? args.provided[spec.userSecret] : undefined;
             if (spec.userSecret && !provided) continue;
-            const value = provided
-                ? pulumi.secret(provided)
-                : pulumi.secret(new random.RandomPassword(`${name}-${id}`, { length: spec.length, special: false, upper: !spec.apiKey }, { parent: this }).result);
-            this.values.set(id, value);
-            if (spec.stateOnly) continue;
-            this.files.set(
-                id,
-                new HostFile(`${name}-${id}-file`, { host: args.host, path: `${args.dir}/${id}`, content: value, mode: "0440", owner: `0:${args.pgid}`, secret: true }, { parent: this, dependsOn: opts?.dependsOn }),
-            );
+            if (provided) {
+                // The user's own value, written as given.
+                const value = pulumi.secret(provided);
+                this.values.set(id, value);
+                this.files.set(id, new HostFile(`${name}-${id}-file`, { host: args.host, path: `${args.dir}/${id}`, content: value, mode: "0440", owner: `0:${args.pgid}`, secret: true }, fileOpts));
+                continue;
+            }
+            // A secret no container mounts (hashed into a file, or only the program's login) is root's alone.
+            const file = adopted(id, { length: spec.length, special: false, upper: !spec.apiKey }, MOUNTED.has(id) ? "group" : "root");
+            this.values.set(id, file.hostContent!);
+            if (!spec.stateOnly) this.files.set(id, file);
+        }
+        // Only Authelia's users database reads these (hashed), so only root may read the files.
+        for (const user of args.enabled.includes("authelia") ? args.generatedUsers ?? [] : []) {
+            this.users.set(user, adopted(`authelia-user-${user}`, { length: 24, special: false }, "root").hostContent!);
         }
         this.registerOutputs({});
     }
@@ -51,6 +80,11 @@ export class Secrets extends pulumi.ComponentResource {
         const v = this.values.get(id);
         if (!v) throw new Error(`secret ${id} is not generated: its service ${SECRETS[id].service} is disabled`);
         return v;
+    }
+
+    /** The generated password of a household user who has none of their own. */
+    userPassword(user: string): pulumi.Output<string> | undefined {
+        return this.users.get(user);
     }
 
     file(id: SecretId): HostFile {

@@ -20,6 +20,7 @@ export function loadConfig(): StackConfig {
         if ((SECRET_KEYS as readonly string[]).includes(key)) {
             presence[key as keyof StackSecrets] = isSecretKey(fullKey);
             if (key === "adminPassword") toCheck.adminPassword = value;
+            if (key === "userPasswords") toCheck.userPasswords = parseValue(value);
         } else {
             raw[key] = (PLAIN_KEYS as readonly string[]).includes(key) ? parseValue(value) : value;
         }

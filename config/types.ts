@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AlertingConfig } from "./alerting";
+import type { HouseholdUser } from "./users";
 import { ImageRef, ServiceName } from "./catalog/types";
 
 export type HostConfig =
@@ -73,6 +74,8 @@ export interface StackConfig {
     /** Alertmanager receivers and routes (`monsterr:alerting`); none configured means a null receiver. */
     alerting: AlertingConfig;
     services: Record<ServiceName, ResolvedService>;
+    /** Household accounts in Authelia besides the admin (`monsterr:users`). */
+    users: HouseholdUser[];
     secrets: StackSecrets;
 }
 
@@ -86,6 +89,8 @@ export interface StackSecrets {
     dnsCredentials?: pulumi.Output<string>;
     /** The Authelia admin's password, instead of a generated one (at least 12 characters). */
     adminPassword?: pulumi.Output<string>;
+    /** Household users' own passwords: a JSON object of user name -> password (12+ characters each). */
+    userPasswords?: pulumi.Output<string>;
     /** Alertmanager receiver credentials; see config/alerting.ts. */
     alertingSmtpPassword?: pulumi.Output<string>;
     alertingWebhookToken?: pulumi.Output<string>;

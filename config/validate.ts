@@ -2,19 +2,20 @@ import { CATALOG, SERVICE_NAMES, ServiceName } from "./catalog";
 import { ALERTING_SECRET_KEYS, validateAlerting } from "./alerting";
 import { ConfigError, ConfigIssue } from "./errors";
 import { isIPv6 } from "net";
+import { MIN_PASSWORD, validateUsers } from "./users";
 import { Bad, bool, int, num, obj, show, str, unknownFields } from "./parse";
 import { HostConfig, MonitoringConfig, NetworkConfig, ResolvedService, SecretPresence, StackConfig, StorageConfig, TlsConfig } from "./types";
 
 /** Stack keys, without the `monsterr:` namespace, that hold plain values. */
-export const PLAIN_KEYS = ["domain", "adminEmail", "adminUser", "timezone", "puid", "pgid", "umask", "host", "storage", "torrentPort", "tls", "monitoring", "services", "alerting", "networks", "trustedProxies"] as const;
+export const PLAIN_KEYS = ["domain", "adminEmail", "adminUser", "timezone", "puid", "pgid", "umask", "host", "storage", "torrentPort", "tls", "monitoring", "services", "alerting", "networks", "trustedProxies", "users"] as const;
 /** Stack keys that must be set with `pulumi config set --secret`. */
-export const SECRET_KEYS = ["sshPrivateKey", "plexClaim", "dnsCredentials", "adminPassword", ...ALERTING_SECRET_KEYS] as const;
+export const SECRET_KEYS = ["sshPrivateKey", "plexClaim", "dnsCredentials", "adminPassword", "userPasswords", ...ALERTING_SECRET_KEYS] as const;
 
 export type RawConfig = Record<string, unknown>;
 /** Secret values validation must see (lengths only); they are checked here and never kept. */
-export type SecretValuesToCheck = { adminPassword?: string };
+export type SecretValuesToCheck = { adminPassword?: string; userPasswords?: unknown };
 /** The Authelia admin's own password, when the stack sets one. */
-export const MIN_ADMIN_PASSWORD = 12;
+export const MIN_ADMIN_PASSWORD = MIN_PASSWORD;
 export type ValidConfig = Omit<StackConfig, "secrets" | "stack">;
 
 const NS = "monsterr";
@@ -100,8 +101,12 @@ export function validateConfig(raw: RawConfig, secrets: SecretPresence = {}, sec
         bad("adminPassword", `has ${secretValues.adminPassword.length} characters, fewer than ${MIN_ADMIN_PASSWORD}`, `choose a longer one (pulumi config set --secret ${k("adminPassword")}), or remove it for a generated one`);
     }
 
-    if (issues.length > 0 || !domain || !adminEmail || !host || !storage || !tls || !services || !umask || !monitoring || !alerting || !networks || !trustedProxies) throw new ConfigError(issues);
-    return { domain, adminEmail, adminUser, timezone, puid: puid!, pgid: pgid!, umask, host, storage, torrentPort: torrentPort!, tls, monitoring, alerting, networks, services, trustedProxies };
+    const passwords = secretValues.userPasswords === undefined ? undefined : obj(secretValues.userPasswords);
+    if (secretValues.userPasswords !== undefined && !passwords) bad("userPasswords", "must be an object of user name -> password", `pulumi config set --secret --path '${k("userPasswords.alice")}' ...`);
+    const users = validateUsers(raw.users, adminUser, passwords as Record<string, string> | undefined, secrets.userPasswords, bad);
+
+    if (issues.length > 0 || !domain || !adminEmail || !host || !storage || !tls || !services || !umask || !monitoring || !alerting || !networks || !trustedProxies || !users) throw new ConfigError(issues);
+    return { domain, adminEmail, adminUser, timezone, puid: puid!, pgid: pgid!, umask, host, storage, torrentPort: torrentPort!, tls, monitoring, alerting, networks, services, trustedProxies, users };
 }
 
 function validateHost(value: unknown, bad: Bad): HostConfig | undefined {

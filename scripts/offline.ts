@@ -2,6 +2,7 @@ import * as crypto from "crypto";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import { scriptedPath } from "../components/hostFile";
 import { EngineConfig, ROOT } from "./stackConfig";
 
 /** One resource the program registered, as the engine would receive it. */
@@ -51,7 +52,7 @@ const hash = (s: string) => crypto.createHash("sha256").update(s).digest("hex");
 const pem = (kind: string, name: string) => `-----BEGIN ${kind}-----\n${Buffer.from(hash(kind + name)).toString("base64")}\n-----END ${kind}-----\n`;
 
 /** What the providers would report back for a resource, derived only from its inputs so that runs are repeatable. */
-function mockState(type: string, name: string, inputs: Record<string, unknown>, generated: string[]): Record<string, unknown> {
+function mockState(type: string, name: string, inputs: Record<string, unknown>, generated: string[], host: MockHost): Record<string, unknown> {
     const plain = reveal(inputs) as Record<string, unknown>;
     switch (type) {
         case "random:index/randomPassword:RandomPassword": {
@@ -80,8 +81,12 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>, 
         case "tls:index/certRequest:CertRequest":
             return { ...inputs, certRequestPem: pem("CERTIFICATE REQUEST", name) };
         case "command:local:Command":
-        case "command:remote:Command":
+        case "command:remote:Command": {
+            // An adopted secret prints what the host holds: a value left by an earlier stack, else the one it writes.
+            const adopted = scriptedPath(String(plain.create ?? ""));
+            if (adopted?.adopted) return { ...inputs, stdout: host.secrets?.[adopted.path] ?? plain.stdin, stderr: "" };
             return { ...inputs, stdout: "", stderr: "" };
+        }
         // A plan shows a first `up`: Plex has not claimed itself yet, so there is no token.
         case "pulumi-nodejs:dynamic/monsterr:PlexToken":
             return { ...inputs, token: "", claimed: false };
@@ -93,18 +98,23 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>, 
     }
 }
 
+/** What the mocked host already holds: secret files left by an earlier stack (path -> content). */
+export interface MockHost {
+    secrets?: Record<string, string>;
+}
+
 /**
  * Runs the real program (index.ts) under Pulumi's mock runtime with the given engine config and returns what it
  * registered. Nothing is created anywhere; this is `pulumi preview` without a CLI, a backend or a host.
  */
-export async function runOffline(config: EngineConfig, stack: string, load: () => unknown = defaultLoad): Promise<OfflineRun> {
+export async function runOffline(config: EngineConfig, stack: string, load: () => unknown = defaultLoad, host: MockHost = {}): Promise<OfflineRun> {
     const generatedSecrets: string[] = [];
     const registered: Omit<PlannedResource, "parent" | "dependsOn">[] = [];
     pulumi.runtime.setAllConfig(config.values, config.secretKeys);
     await pulumi.runtime.setMocks(
         {
             newResource: (args) => {
-                const state = mockState(args.type, args.name, args.inputs, generatedSecrets);
+                const state = mockState(args.type, args.name, args.inputs, generatedSecrets, host);
                 registered.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs });
                 return { id: `${args.name}-id`, state };
             },

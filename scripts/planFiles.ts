@@ -1,4 +1,4 @@
-import { FILE_HEADER } from "../components/hostFile";
+import { scriptedPath } from "../components/hostFile";
 import { PlannedResource, isSecret, reveal } from "./offline";
 
 export interface PlannedFile {
@@ -15,9 +15,8 @@ export function plannedFiles(resources: PlannedResource[]): PlannedFile[] {
     for (const r of resources) {
         if (!r.type.startsWith("command:")) continue;
         const create = String(reveal(r.inputs.create) ?? "");
-        const header = create.split("\n").find((l) => l.includes(FILE_HEADER));
-        if (!header) continue;
-        const path = header.slice(header.indexOf(FILE_HEADER) + FILE_HEADER.length).replace(/'.*$/, "");
+        const path = scriptedPath(create)?.path;
+        if (path === undefined) continue;
         const stdin = r.inputs.stdin;
         files.push({ path, content: isSecret(stdin) ? undefined : String(stdin ?? ""), resource: r.name });
     }
@@ -30,9 +29,8 @@ export function fileContents(resources: PlannedResource[]): Map<string, string> 
     for (const r of resources) {
         if (!r.type.startsWith("command:")) continue;
         const create = String(reveal(r.inputs.create) ?? "");
-        const header = create.split("\n").find((l) => l.includes(FILE_HEADER));
-        if (!header) continue;
-        out.set(header.slice(header.indexOf(FILE_HEADER) + FILE_HEADER.length).replace(/'.*$/, ""), String(reveal(r.inputs.stdin) ?? ""));
+        const path = scriptedPath(create)?.path;
+        if (path !== undefined) out.set(path, String(reveal(r.inputs.stdin) ?? ""));
     }
     return out;
 }

@@ -1,3 +1,4 @@
+import { scriptedPath } from "../components/hostFile";
 import { isSecret, plan, reveal } from "./support/plan";
 import { SECRET_ENV } from "./policy/containers";
 import { SECRETS_MOUNT } from "../components/service";
@@ -44,13 +45,17 @@ describe.each(["dev", "prod"] as const)("secrets audit of the %s stack", (stack)
         }
     });
 
-    it("writes secret-bearing host files only as secrets, mode 0440, and mounts them read-only", async () => {
+    it("writes secret-bearing host files only as secrets, 0440 when a container reads them and root's alone (0400) otherwise, mounted read-only", async () => {
         const p = await plan(stack);
         const writes = p.resources.filter((r) => r.type.startsWith("command:") && String(reveal(r.inputs.create)).includes("/secrets/"));
         expect(writes.length).toBeGreaterThan(0);
+        const mounted = new Set(p.containers().flatMap((c) => (c.volumes ?? []).filter((v: { containerPath: string }) => v.containerPath.startsWith(SECRETS_MOUNT)).map((v: { hostPath: string }) => v.hostPath)));
         for (const w of writes) {
             expect(isSecret(w.inputs.stdin)).toBe(true);
-            expect(String(reveal(w.inputs.create))).toContain("chmod 0440");
+            const create = String(reveal(w.inputs.create));
+            const file = scriptedPath(create)!.path;
+            expect({ file, mode: create.match(/chmod (0\d{3}) /)![1] }).toEqual({ file, mode: mounted.has(file) ? "0440" : "0400" });
+            if (!mounted.has(file)) expect(create).toContain("chown 0:0 ");
         }
         for (const c of p.containers()) {
             for (const v of (c.volumes ?? []).filter((v: { containerPath: string }) => v.containerPath.startsWith(SECRETS_MOUNT))) expect(v.readOnly).toBe(true);

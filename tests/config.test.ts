@@ -108,6 +108,49 @@ describe("config validation", () => {
     });
 });
 
+describe("household accounts (monsterr:users)", () => {
+    const alice = { email: "alice@example.com", displayName: "Alice" };
+
+    it("defaults to no one; a user without groups is in users, display name their name", () => {
+        expect(validateConfig(minimal).users).toEqual([]);
+        expect(validateConfig({ ...minimal, users: JSON.stringify({ alice, bob: { email: "bob@example.com", groups: ["admins", "users"] } }) }).users).toEqual([
+            { name: "alice", email: "alice@example.com", displayName: "Alice", groups: ["users"], ownPassword: false },
+            { name: "bob", email: "bob@example.com", displayName: "bob", groups: ["users", "admins"], ownPassword: false },
+        ]);
+        expect(validateConfig({ ...minimal, users: { alice } }, { userPasswords: true }, { userPasswords: { alice: "a long enough one" } }).users[0].ownPassword).toBe(true);
+    });
+
+    it.each([
+        ["a bad name", { "Alice Smith": alice }, "monsterr:users.Alice Smith"],
+        ["the admin's name", { admin: alice }, "monsterr:users.admin"],
+        ["no e-mail", { alice: { displayName: "Alice" } }, "monsterr:users.alice.email"],
+        ["a bad e-mail", { alice: { email: "alice" } }, "monsterr:users.alice.email"],
+        ["an unknown group", { alice: { ...alice, groups: ["root"] } }, "monsterr:users.alice.groups"],
+        ["no group at all", { alice: { ...alice, groups: [] } }, "monsterr:users.alice.groups"],
+        ["a control character in the display name", { alice: { ...alice, displayName: "A\nlice" } }, "monsterr:users.alice.displayName"],
+        ["an unknown field", { alice: { ...alice, password: "x" } }, "monsterr:users.alice.password"],
+        ["one address for two people", { alice, bob: { email: "ALICE@example.com" } }, "monsterr:users.bob.email"],
+    ])("refuses %s, naming the key", (_what, users, key) => {
+        expect(issuesOf({ ...minimal, users }).map((i) => i.key)).toEqual([key]);
+    });
+
+    it("refuses passwords that are short, for nobody, or in plain text, never showing them", () => {
+        const check = (pw: unknown, secret = true) => {
+            try {
+                validateConfig({ ...minimal, users: { alice } }, { userPasswords: secret }, { userPasswords: pw });
+                return [];
+            } catch (e) {
+                return [...(e as ConfigError).issues];
+            }
+        };
+        expect(check({ alice: "short-one" })).toEqual([{ key: "monsterr:userPasswords.alice", problem: "has 9 characters, fewer than 12", fix: expect.any(String) }]);
+        expect(check({ mallory: "a long enough one" }).map((i) => i.key)).toEqual(["monsterr:userPasswords.mallory"]);
+        expect(check({ alice: "a long enough one" }, false).map((i) => i.key)).toEqual(["monsterr:userPasswords"]);
+        expect(check("not-an-object").map((i) => i.key)).toEqual(["monsterr:userPasswords"]);
+        expect(JSON.stringify([check({ alice: "short-one" }), check({ mallory: "a long enough one" })])).not.toMatch(/short-one|a long enough one/);
+    });
+});
+
 describe("a bad stack fails before any resource exists", () => {
     it("rejects the program with a ConfigError and registers nothing but the stack", async () => {
         const err = await plan("prod", { torrentPort: "80", domain: "bad_domain" }).then(

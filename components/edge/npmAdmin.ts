@@ -6,7 +6,7 @@ import { call, login, statusOf } from "./npmClient";
  * NPM 2.15.1 creates its first admin from INITIAL_ADMIN_PASSWORD and writes that password to its container log
  * ("Creating a new user: <email> with password: <password>", backend/setup.js). So the container gets a bootstrap
  * password, and the program moves the admin to the stack's real password through the API right after the first
- * start: what the log shows opens nothing. The real password never reaches the host.
+ * start: what the log shows opens nothing. The real password is on the host only root-readable, for a later stack to adopt.
  */
 export interface NpmAdminProps {
     /** Connection and the stack's admin password (the one every other NPM resource logs in with). */

@@ -156,20 +156,44 @@ function argon2(password: string, salt: string): Promise<string> {
     });
 }
 
-export function usersDatabase(user: string, email: string, passwordHash: string): AutheliaUsersDatabase {
-    return { users: { [user]: { disabled: false, displayname: user, password: passwordHash, email, groups: ["admins", "users"] } } };
+/** One account of the users database, its password already hashed. */
+export interface UserEntry {
+    name: string;
+    displayName: string;
+    email: string;
+    groups: string[];
+    passwordHash: string;
+}
+
+/** The admin (both groups) first, then the household accounts in the order the stack lists them. */
+export function usersDatabase(entries: UserEntry[]): AutheliaUsersDatabase {
+    return { users: Object.fromEntries(entries.map((u) => [u.name, { disabled: false, displayname: u.displayName, password: u.passwordHash, email: u.email, groups: u.groups }])) };
+}
+
+/** Each account's own salt, derived from the stack's one: stable, so the file changes only with a password. */
+export function userSalt(stackSalt: string, user: string): string {
+    return crypto.createHash("sha256").update(`${stackSalt}\0${user}`).digest("base64url").slice(0, 22);
 }
 
 /**
- * configuration.yml (no secrets in it), users_database.yml (a secret: it holds the hash), and an empty log file
+ * configuration.yml (no secrets in it), users_database.yml (a secret: it holds the hashes), and an empty log file
  * seeded once so its folder exists, owned by the stack user, before Authelia or Fail2Ban start.
  */
 export const autheliaFiles: FileBuilder = ({ config, secrets, enabled }) => {
-    const password = config.secrets.adminPassword ?? secrets.value("authelia-admin-password");
-    const users = pulumi
-        .all([password, secrets.value("authelia-password-salt")])
-        // The length of a chosen password is checked with the rest of the config (validate.ts), before anything runs.
-        .apply(async ([pw, salt]) => toYaml(usersDatabase(config.adminUser, config.adminEmail, await hashPassword(pw, salt))));
+    const adminPassword = config.secrets.adminPassword ?? secrets.value("authelia-admin-password");
+    const own = config.secrets.userPasswords?.apply((j) => JSON.parse(j) as Record<string, string>) ?? pulumi.output({} as Record<string, string>);
+    const household = config.users.map((u) => (u.ownPassword ? own.apply((o) => o[u.name]) : secrets.userPassword(u.name)!).apply((pw) => ({ user: u, pw })));
+    // Passwords' lengths are checked with the rest of the config (validate.ts), before anything runs.
+    const users = pulumi.all([adminPassword, secrets.value("authelia-password-salt"), pulumi.all(household)]).apply(async ([pw, salt, members]) =>
+        toYaml(
+            usersDatabase([
+                { name: config.adminUser, displayName: config.adminUser, email: config.adminEmail, groups: ["admins", "users"], passwordHash: await hashPassword(pw, salt) },
+                ...(await Promise.all(
+                    members.map(async ({ user, pw: password }) => ({ name: user.name, displayName: user.displayName, email: user.email, groups: [...user.groups], passwordHash: await hashPassword(password, userSalt(salt, user.name)) })),
+                )),
+            ]),
+        ),
+    );
     return [
         { path: "configuration.yml", content: toYaml(autheliaConfiguration({ domain: config.domain, enabled, proberNetwork: enabled.includes("blackbox-exporter") ? edgeSubnetOf(config.networks.proxySubnet, "blackbox-exporter") : undefined })), mode: "0440" },
         { path: "users_database.yml", content: pulumi.secret(users), secret: true },

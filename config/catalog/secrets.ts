@@ -9,7 +9,7 @@ export interface SecretSpec {
     userSecret?: keyof StackSecrets;
     /** Lower-case letters and digits only: API keys that apps compare as lower-case hex-like strings. */
     apiKey?: boolean;
-    /** Kept in Pulumi state only: no container reads it, so it is never written to the host. */
+    /** No container reads it: on the host it is root-only (0400), kept there only so a later stack adopts it. */
     stateOnly?: boolean;
     purpose: string;
 }

@@ -309,3 +309,44 @@ describe("the prober's health paths", () => {
         expect(reached).toEqual([]);
     });
 });
+
+describe("a household from monsterr:users", () => {
+    const USERS = { alice: { email: "alice@example.com", displayName: "Alice" }, bob: { email: "bob@example.com", groups: ["users"] } };
+
+    it("each member reaches the household apps and is refused every admin app, with one factor or two", async () => {
+        const p = await plan("prod", { users: USERS });
+        // The accounts as the plan's users database holds them: their groups come from the generated file.
+        const db = yaml.load(p.files.get("/opt/monsterr/authelia/users_database.yml")!) as { users: Record<string, { email: string; groups: string[] }> };
+        expect(Object.keys(db.users).sort()).toEqual(["admin", "alice", "bob"]);
+        const sessions: Record<string, StandInSession> = {};
+        for (const name of ["alice", "bob"]) {
+            for (const level of ["one_factor", "two_factor"] as const) sessions[`${name}-${level}`] = { user: { name, groups: db.users[name].groups, email: db.users[name].email }, level };
+        }
+        const household = p.byType("pulumi-nodejs:dynamic/monsterr:NpmProxyHost").map((r) => reveal(r.inputs) as PlannedProxyHost);
+        const stand = new AutheliaStandIn(p.files.get("/opt/monsterr/authelia/configuration.yml")!, sessions);
+        const port = await stand.listen();
+        const front = await EdgeNginx.start({ hosts: household, appPort: ports.app, autheliaPort: port });
+        const matrix: string[] = [];
+        try {
+            for (const session of Object.keys(sessions)) {
+                const seen: Record<string, string> = {};
+                for (const sub of protectedSubs()) {
+                    const r = await attempt(sub, () => rawRequest({ port: front.httpsPort, sni: fqdn(sub), text: get("/", fqdn(sub), { Cookie: `authelia_session=${session}` }) }));
+                    seen[sub] = r.reached ? "app" : String(r.response.status);
+                }
+                const admin = protectedSubs().filter((s) => !ROUTES[s].groups.includes("users"));
+                const mine = protectedSubs().filter((s) => ROUTES[s].groups.includes("users"));
+                expect(admin.length).toBeGreaterThan(10);
+                expect(Object.fromEntries(admin.map((s) => [s, seen[s]]))).toEqual(Object.fromEntries(admin.map((s) => [s, "403"])));
+                expect(Object.fromEntries(mine.map((s) => [s, seen[s]]))).toEqual(Object.fromEntries(mine.map((s) => [s, "app"])));
+                matrix.push(`  ${session}: ${mine.length} household apps reached (${mine.join(", ")}); ${admin.length} admin apps refused with 403`);
+            }
+            // Plex (its own login) and the portal are bypass routes for everyone.
+            for (const sub of ["auth", "plex"]) expect((await attempt(sub, () => rawRequest({ port: front.httpsPort, sni: fqdn(sub), text: get("/", fqdn(sub)) }))).reached).toBe(true);
+        } finally {
+            await front.stop();
+            await stand.close();
+        }
+        console.log(`household sessions against every protected route:\n${matrix.join("\n")}`);
+    });
+});

@@ -1,4 +1,4 @@
-import { OfflineRun, PlannedResource, reveal, runOffline } from "../../scripts/offline";
+import { MockHost, OfflineRun, PlannedResource, reveal, runOffline } from "../../scripts/offline";
 import { fileContents, plannedFiles } from "../../scripts/planFiles";
 import { EngineConfig, readStackConfig } from "../../scripts/stackConfig";
 
@@ -57,9 +57,12 @@ export function plan(stack: "dev" | "prod", overrides: Record<string, unknown> =
     return p;
 }
 
-/** Runs the real program offline for a stack, optionally with config overrides: a new evaluation every call. */
-export async function freshPlan(stack: "dev" | "prod", overrides: Record<string, unknown> = {}, secrets: Record<string, string> = {}): Promise<Plan> {
-    const run = await runOffline(stackConfig(stack, overrides, secrets), stack);
+/**
+ * Runs the real program offline for a stack, optionally with config overrides and what the host already holds: a
+ * new evaluation every call.
+ */
+export async function freshPlan(stack: "dev" | "prod", overrides: Record<string, unknown> = {}, secrets: Record<string, string> = {}, host: MockHost = {}): Promise<Plan> {
+    const run = await runOffline(stackConfig(stack, overrides, secrets), stack, undefined, host);
     const byType = (type: string) => run.resources.filter((r) => r.type === type);
     const containers = () => byType("docker:index/container:Container").map((r) => reveal(r.inputs) as Record<string, any>);
     const byName = new Map(run.resources.map((r) => [r.name, r]));

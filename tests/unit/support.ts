@@ -27,7 +27,8 @@ export function enabled(config: StackConfig): ServiceName[] {
 /** Stands in for the Secrets component: each value is `secret-<id>`, as a Pulumi secret. */
 export function fakeSecrets(): Secrets {
     const value = (id: SecretId) => pulumi.secret(`secret-${id}-0123456789abcdef`.slice(0, id.endsWith("salt") ? 16 : 40));
-    return { value, has: () => true, file: () => { throw new Error("no files in unit tests"); } } as unknown as Secrets;
+    const userPassword = (user: string) => pulumi.secret(`secret-user-${user}-0123456789`);
+    return { value, userPassword, has: () => true, file: () => { throw new Error("no files in unit tests"); } } as unknown as Secrets;
 }
 
 export function fileContext(config: StackConfig, proxyAddress = "172.30.10.2"): FileContext {

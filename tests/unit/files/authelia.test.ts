@@ -11,7 +11,7 @@ import {
     autheliaConfiguration,
     autheliaFiles,
     hashPassword,
-    usersDatabase,
+    usersDatabase, userSalt,
 } from "../../../components/files/authelia";
 import { requireBinary } from "../../support/binaries";
 import { REGULATION } from "../../policy/security";
@@ -99,10 +99,25 @@ describe("Authelia's users (unit)", () => {
         expect(hashPassword(password, salt)).toBe(hashPassword(password, salt));
     });
 
-    it("one admin in both groups, enabled, named by the stack", () => {
-        expect(usersDatabase("admin", "a@example.com", "$h")).toEqual({
-            users: { admin: { disabled: false, displayname: "admin", password: "$h", email: "a@example.com", groups: ["admins", "users"] } },
+    it("every account enabled, with its own name, address, groups and hash", () => {
+        expect(
+            usersDatabase([
+                { name: "admin", displayName: "admin", email: "a@example.com", groups: ["admins", "users"], passwordHash: "$h" },
+                { name: "kid", displayName: "The Kid", email: "k@example.com", groups: ["users"], passwordHash: "$k" },
+            ]),
+        ).toEqual({
+            users: {
+                admin: { disabled: false, displayname: "admin", password: "$h", email: "a@example.com", groups: ["admins", "users"] },
+                kid: { disabled: false, displayname: "The Kid", password: "$k", email: "k@example.com", groups: ["users"] },
+            },
         });
+    });
+
+    it("each account's salt is its own and stable", () => {
+        expect(userSalt("s".repeat(22), "alice")).toBe(userSalt("s".repeat(22), "alice"));
+        expect(userSalt("s".repeat(22), "alice")).not.toBe(userSalt("s".repeat(22), "bob"));
+        expect(userSalt("s".repeat(22), "alice")).not.toBe(userSalt("t".repeat(22), "alice"));
+        expect(userSalt("s".repeat(22), "alice")).toMatch(/^[A-Za-z0-9_-]{22}$/);
     });
 
     it("files: configuration (no secret), the users database (a secret), the log seeded once", async () => {
@@ -123,6 +138,18 @@ describe("Authelia's users (unit)", () => {
         const secrets = fakeSecrets();
         const [pw, salt] = await Promise.all([resolved(secrets.value("authelia-admin-password")), resolved(secrets.value("authelia-password-salt"))]);
         expect(users.users[config.adminUser].password).toBe(await hashPassword(pw, salt));
+    });
+
+    it("household accounts: their groups only, each hashed with its own salt from its own or a generated password", async () => {
+        const base = stack({ users: { alice: { email: "Alice@Example.com", displayName: "Alice", groups: ["users"] }, bob: { email: "bob@example.com", groups: ["users", "admins"] } } });
+        const config = { ...base, users: base.users.map((u) => (u.name === "alice" ? { ...u, ownPassword: true } : u)), secrets: { userPasswords: pulumi.secret(JSON.stringify({ alice: "alice's own long password" })) } };
+        const db = yaml.load(await resolved(autheliaFiles(fileContext(config))[1].content as pulumi.Input<string>)) as ReturnType<typeof usersDatabase>;
+        expect(Object.keys(db.users)).toEqual([config.adminUser, "alice", "bob"]);
+        expect(db.users.alice).toMatchObject({ displayname: "Alice", email: "alice@example.com", groups: ["users"], disabled: false });
+        expect(db.users.bob).toMatchObject({ displayname: "bob", groups: ["users", "admins"] });
+        const salt = await resolved(fakeSecrets().value("authelia-password-salt"));
+        expect(db.users.alice.password).toBe(await hashPassword("alice's own long password", userSalt(salt, "alice")));
+        expect(db.users.bob.password).toBe(await hashPassword(await resolved(fakeSecrets().userPassword("bob")!), userSalt(salt, "bob")));
     });
 
     it("no prober network when the blackbox exporter is off", () => {
