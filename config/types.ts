@@ -4,9 +4,11 @@ import type { HouseholdUser } from "./users";
 import { ImageRef, ServiceName } from "./catalog/types";
 
 export type HostConfig =
-    | { kind: "local"; dockerHost: string }
+    | { kind: "local"; dockerHost: string; memoryMb?: number }
     | {
           kind: "ssh";
+          /** The host's memory in MiB, when the stack states it: the plan compares the apps' limits with it. */
+          memoryMb?: number;
           address: string;
           /** The port Pulumi connects to. */
           port: number;

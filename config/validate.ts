@@ -116,15 +116,22 @@ function validateHost(value: unknown, bad: Bad): HostConfig | undefined {
         bad("host", "must be an object", `pulumi config set --path ${k("host.type")} ssh (or local)`);
         return undefined;
     }
-    unknownFields(o, ["type", "dockerHost", "address", "port", "sshdPort", "user", "hostKey"], "host", bad);
+    unknownFields(o, ["type", "dockerHost", "address", "port", "sshdPort", "user", "hostKey", "memoryMb"], "host", bad);
     const type = o.type ?? "local";
+    // Only the plan reads it: a warning when the apps' memory limits add up to far more than the host has.
+    const memoryMb = o.memoryMb === undefined ? undefined : int(o.memoryMb, 0);
+    if (o.memoryMb !== undefined && (memoryMb === undefined || memoryMb < 1024 || memoryMb > 16777216)) {
+        bad("host.memoryMb", `'${show(o.memoryMb)}' is not the host's memory in MiB`, "use the MemTotal of the host in MiB (free -m), e.g. 7936 for an 8 GB box, or leave it unset");
+        return undefined;
+    }
+    const memory = memoryMb === undefined ? {} : { memoryMb };
     if (type === "local") {
         const dockerHost = str(o.dockerHost) ?? "unix:///var/run/docker.sock";
         if (!/^unix:\/\/\/[A-Za-z0-9._/-]+$/.test(dockerHost)) {
             bad("host.dockerHost", `'${show(dockerHost)}' is not a unix socket URL`, "use unix:///var/run/docker.sock (remote daemons go through host.type ssh)");
             return undefined;
         }
-        return { kind: "local", dockerHost };
+        return { kind: "local", dockerHost, ...memory };
     }
     if (type !== "ssh") {
         bad("host.type", `'${show(type)}' is not a host type`, "use local (this machine's Docker) or ssh (a remote Linux host)");
@@ -160,7 +167,7 @@ function validateHost(value: unknown, bad: Bad): HostConfig | undefined {
         bad("host.hostKey", hostKey ? "is not an OpenSSH public host key" : "is required: the host key is pinned, never trusted on first use", `run ssh-keyscan -t ed25519 <host>, check the fingerprint on the host's console, then: pulumi config set --path ${k("host.hostKey")} "ssh-ed25519 AAAA..."`);
         ok = false;
     }
-    return ok ? { kind: "ssh", address: address!, user, port: port!, sshdPort: sshdPort!, hostKey: hostKey!.split(/\s+/).slice(0, 2).join(" ") } : undefined;
+    return ok ? { kind: "ssh", address: address!, user, port: port!, sshdPort: sshdPort!, hostKey: hostKey!.split(/\s+/).slice(0, 2).join(" "), ...memory } : undefined;
 }
 
 function validateStorage(value: unknown, bad: Bad): StorageConfig | undefined {

@@ -1,4 +1,5 @@
 import { CATALOG } from "../config/catalog";
+import { scriptedPath } from "../components/hostFile";
 import { PlannedResource, reveal } from "./offline";
 
 /** The resource tree of a plan, one line per resource, indented under its parent. */
@@ -12,12 +13,32 @@ export function renderTree(resources: PlannedResource[]): string {
     const lines: string[] = [];
     const walk = (parent: string | null, depth: number) => {
         for (const r of children.get(parent) ?? []) {
+            // A host file is one line, by its path: its write command is how, not what.
+            if (r.type === "monsterr:host:HostFile") {
+                const write = (children.get(r.name) ?? []).find((c) => c.type.startsWith("command:"));
+                if (write) {
+                    lines.push(`${"  ".repeat(depth)}${fileLabel(write)}`);
+                    continue;
+                }
+            }
             lines.push(`${"  ".repeat(depth)}${label(r)}`);
             walk(r.name, depth + 1);
         }
     };
     walk(null, 0);
     return lines.join("\n");
+}
+
+function fileLabel(write: PlannedResource): string {
+    const create = String(reveal(write.inputs.create) ?? "");
+    const f = scriptedPath(create);
+    const mode = /chmod (0\d{3}) /.exec(create)?.[1];
+    const notes = [
+        mode,
+        ...(f?.adopted ? ["secret, generated once and kept on the host"] : create.includes("/secrets/") ? ["secret"] : []),
+        ...(create.includes('if [ -e "$p" ]; then cat >/dev/null; exit 0; fi') ? ["seeded once, then the app's"] : []),
+    ].filter(Boolean);
+    return `file ${f?.path ?? write.name}${notes.length ? ` (${notes.join(", ")})` : ""}`;
 }
 
 function label(r: PlannedResource): string {
@@ -32,6 +53,8 @@ function label(r: PlannedResource): string {
             const about = CATALOG.find((s) => s.name === inputs.name)?.description;
             return `container ${inputs.name} (${inputs.memory} MiB${inputs.networkMode === "host" ? ", host network" : ""}${published ? `, publishes ${published}` : ""})${about ? `: ${about}` : ""}`;
         }
+        case "random:index/randomPassword:RandomPassword":
+            return `random ${r.name} (${inputs.length} characters; the host's copy wins, see its file)`;
         default:
             return `${type} ${r.name}`;
     }

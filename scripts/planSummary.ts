@@ -1,0 +1,94 @@
+import { HOST_PACKAGES } from "../components/edge/firewallScripts";
+import { scriptedPath } from "../components/hostFile";
+import { PlannedResource, reveal } from "./offline";
+import { EngineConfig } from "./stackConfig";
+
+/** What a reviewer wants to know of a plan before reading the tree: what runs, what opens, what lands on the host. */
+export interface PlanSummary {
+    containers: number;
+    memoryLimitMb: number;
+    /** The host's memory when the stack states it (`host.memoryMb`). */
+    hostMemoryMb?: number;
+    /** `port/proto (service)` for every port the host publishes, host-network apps included. */
+    published: string[];
+    /** UFW rules the program adds on an SSH host (`port/proto (reason)`); undefined when it leaves the firewall alone. */
+    firewall?: string[];
+    packages: string[];
+    files: { total: number; secrets: number; seeded: number; kept: number };
+    /** `app: user` of every admin login in the `adminCredentials` output. */
+    credentials: string[];
+    warnings: string[];
+}
+
+const CONTAINER = "docker:index/container:Container";
+/** The example values the committed stack files carry; a plan still holding one is not ready to deploy. */
+const EXAMPLE_DOMAIN = /(^|\.)example\.(com|org|net)$/;
+const DEMO_HOST_KEY = "AAAAC3NzaC1lZDI1NTE5AAAAIGRlbW8tb25seS1yZXBsYWNlLXdpdGgteW91ci1ob3N0";
+/** Warn when the apps' limits exceed the host's memory by this factor: they are caps, but not all can be reached. */
+export const MEMORY_OVERCOMMIT = 2;
+
+const json = (v: string | undefined): Record<string, unknown> => {
+    try {
+        return v ? (JSON.parse(v) as Record<string, unknown>) : {};
+    } catch {
+        return {};
+    }
+};
+
+export function summarize(resources: PlannedResource[], outputs: Record<string, unknown>, config: EngineConfig): PlanSummary {
+    const containers = resources.filter((r) => r.type === CONTAINER).map((r) => reveal(r.inputs) as { name: string; memory?: number; networkMode?: string; ports?: { external: number; protocol: string }[] });
+    const published = containers.flatMap((c) => (c.ports ?? []).map((p) => `${p.external}/${p.protocol} (${c.name})`));
+    const scripts = resources.filter((r) => r.type.startsWith("command:")).map((r) => ({ name: r.name, create: String(reveal(r.inputs.create) ?? "") }));
+    const ufw = scripts.find((s) => s.name.endsWith("-firewall-ufw"));
+    const firewall = ufw ? [...ufw.create.matchAll(/allow (\d+)\/(tcp|udp) comment \W{0,6}monsterr ([a-z0-9-]+)/g)].map((m) => `${m[1]}/${m[2]} (${m[3]})`) : undefined;
+    const hostNetwork = containers.filter((c) => c.networkMode === "host" && firewall?.some((f) => f.endsWith(`(${c.name})`)));
+    for (const c of hostNetwork) for (const f of firewall!.filter((x) => x.endsWith(`(${c.name})`))) published.push(`${f.replace(/ \(.*/, "")} (${c.name}, host network)`);
+    const files = scripts.flatMap((s) => {
+        const f = scriptedPath(s.create);
+        return f ? [{ ...f, seeded: s.create.includes('if [ -e "$p" ]; then cat >/dev/null; exit 0; fi'), secret: f.path.includes("/secrets/") }] : [];
+    });
+    const credentials = Object.entries((reveal(outputs.adminCredentials) ?? {}) as Record<string, { user?: string } | undefined>).flatMap(([app, c]) => (c?.user ? [`${app}: ${c.user}`] : []));
+
+    const values = config.values;
+    const host = json(values["monsterr:host"]);
+    const hostMemoryMb = typeof host.memoryMb === "number" ? host.memoryMb : typeof host.memoryMb === "string" ? Number(host.memoryMb) : undefined;
+    const memoryLimitMb = containers.reduce((n, c) => n + (c.memory ?? 0), 0);
+    const warnings: string[] = [];
+    for (const key of ["monsterr:domain", "monsterr:adminEmail"]) {
+        const v = values[key] ?? "";
+        if (EXAMPLE_DOMAIN.test(v.split("@").pop() ?? "")) warnings.push(`${key} is still the example value ${v}: pulumi config set ${key} <yours>`);
+    }
+    if (String(host.hostKey ?? "").includes(DEMO_HOST_KEY)) warnings.push("monsterr:host.hostKey is the demo key, which no host has: pin your host's key (README, Deploy to your server)");
+    if (typeof host.address === "string" && EXAMPLE_DOMAIN.test(host.address)) warnings.push(`monsterr:host.address is still the example value ${host.address}`);
+    if (hostMemoryMb !== undefined && memoryLimitMb > MEMORY_OVERCOMMIT * hostMemoryMb) {
+        warnings.push(`the memory limits add up to ${gib(memoryLimitMb)}, more than ${MEMORY_OVERCOMMIT}x the host's ${gib(hostMemoryMb)}: turn off apps you do not use (services.<name>.enabled false) or lower services.<name>.memoryMb`);
+    }
+    if (config.secretKeys.length > 0) warnings.push(`secret values are placeholders offline (${config.secretKeys.map((k) => k.replace(/^monsterr:/, "")).join(", ")}): only the Pulumi CLI decrypts them`);
+    return {
+        containers: containers.length,
+        memoryLimitMb,
+        ...(hostMemoryMb !== undefined ? { hostMemoryMb } : {}),
+        published,
+        ...(firewall ? { firewall } : {}),
+        packages: ufw ? HOST_PACKAGES.map((p) => p.pkg) : [],
+        files: { total: files.length, secrets: files.filter((f) => f.secret).length, seeded: files.filter((f) => f.seeded).length, kept: files.filter((f) => f.adopted).length },
+        credentials,
+        warnings,
+    };
+}
+
+export const gib = (mb: number) => `${(mb / 1024).toFixed(1)} GiB`;
+
+export function renderSummary(stack: string, s: PlanSummary): string {
+    const row = (k: string, v: string) => `  ${k.padEnd(15)} ${v}`;
+    return [
+        `Summary of the ${stack} stack`,
+        row("containers", `${s.containers}; memory limits add up to ${gib(s.memoryLimitMb)} (caps, not use)${s.hostMemoryMb ? ` on a host with ${gib(s.hostMemoryMb)}` : ""}`),
+        row("published", s.published.join(", ") || "nothing"),
+        row("firewall", s.firewall ? `UFW on, incoming denied but ${s.firewall.join(", ")}; a DOCKER-USER block in /etc/ufw/after.rules` : "left alone (a local Docker daemon: your machine's own firewall)"),
+        row("host packages", s.packages.length ? `${s.packages.join(", ")} (apt-get, only when missing)` : "none"),
+        row("host files", `${s.files.total} written (${s.files.secrets} secrets, ${s.files.kept} of them kept on destroy; ${s.files.seeded} seeded once, then the app's)`),
+        row("credentials", `${s.credentials.join(", ")}: pulumi stack output adminCredentials --show-secrets`),
+        ...(s.warnings.length ? ["", "Warnings", ...s.warnings.map((w) => `  ! ${w}`)] : []),
+    ].join("\n");
+}

@@ -1,0 +1,31 @@
+import { MEMORY_OVERCOMMIT, summarize } from "../scripts/planSummary";
+import { plan, stackConfig } from "./support/plan";
+
+const HOST = { type: "ssh", address: "box.lan", port: 22, user: "deploy", hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHJlYWwta2V5LW9mLXRoZS1ob3N0LWF0LWhvbWUtMDAw" };
+
+describe("the plan's summary", () => {
+    it("warns when the memory limits exceed the stated host memory by far, and not when they fit", async () => {
+        const small = { ...HOST, memoryMb: 7936 };
+        const p = await plan("prod", { host: small });
+        const s = summarize(p.resources, p.outputs, stackConfig("prod", { host: small }));
+        expect(s.memoryLimitMb).toBe(p.containers().reduce((n, c) => n + c.memory, 0));
+        expect(s.memoryLimitMb).toBeGreaterThan(MEMORY_OVERCOMMIT * 7936);
+        expect(s.warnings.filter((w) => w.includes("memory limits"))).toEqual([expect.stringContaining("services.<name>.enabled false")]);
+        const big = { ...HOST, memoryMb: 32768 };
+        const q = await plan("prod", { host: big });
+        expect(summarize(q.resources, q.outputs, stackConfig("prod", { host: big })).warnings.filter((w) => w.includes("memory"))).toEqual([]);
+    });
+
+    it("has no example-value warning once the stack holds real values", async () => {
+        const real = { domain: "media.smith.family", adminEmail: "ops@smith.family", host: HOST };
+        const p = await plan("prod", real);
+        expect(summarize(p.resources, p.outputs, stackConfig("prod", real)).warnings).toEqual([]);
+    });
+
+    it("counts the host files the plan writes, and the household in no admin credential", async () => {
+        const p = await plan("prod", { users: { alice: { email: "alice@example.com" } } });
+        const s = summarize(p.resources, p.outputs, stackConfig("prod"));
+        expect(s.files.total).toBe(p.files.size);
+        expect(s.credentials.some((c) => c.includes("alice"))).toBe(false);
+    });
+});
