@@ -3,6 +3,7 @@ import { QBITTORRENT_USER } from "./components/files/qbittorrent";
 import { MediaServer } from "./components/mediaServer";
 import { SecretId } from "./config/catalog";
 import { loadConfig } from "./config/load";
+import { resticRepository } from "./config/backup";
 import { wiringTodo } from "./components/wiring/todo";
 
 /** The whole program; its result is the stack's outputs. */
@@ -32,6 +33,10 @@ export function program() {
         userCredentials: pulumi.secret(
             Object.fromEntries(config.users.map((u) => [u.name, { groups: u.groups, password: u.ownPassword ? "(monsterr:userPasswords)" : server.secrets.userPassword(u.name) }])),
         ),
+        /** Where the backups go and the repository's password: keep a copy off the server, for a restore onto a new one. */
+        ...(server.secrets.resticPassword
+            ? { backup: pulumi.secret({ repository: resticRepository(config.backup.repository), password: server.secrets.resticPassword.hostContent! }) }
+            : {}),
         /** What the apps were connected to each other with, and what still needs a person (empty when nothing). */
         wiring: pulumi.all([server.plexToken?.claimed ?? pulumi.output(true), server.wiring.pending]).apply(([claimed, pending]) => ({
             links: server.wiring.links.length,

@@ -12,13 +12,15 @@ const PHASES = {
 const phase = process.env.MONSTERR_MUTATE_PHASE ?? "edge";
 /** MONSTERR_MUTATE_STATIC=1 also runs a phase's static mutants (each against the whole suite: hours). */
 const includeStatic = phase === "catalog" || process.env.MONSTERR_MUTATE_STATIC === "1";
+/** MONSTERR_MUTATE_ONLY=a.ts,b.ts narrows a phase to some of its files (a partial run, reported as <phase>-part). */
+const only = process.env.MONSTERR_MUTATE_ONLY?.split(",").filter(Boolean);
 if (!PHASES[phase]) throw new Error(`MONSTERR_MUTATE_PHASE=${phase} is not a phase: ${Object.keys(PHASES).join(", ")}`);
 
 module.exports = {
     testRunner: "jest",
     jest: { projectType: "custom", configFile: "jest.mutate.config.js" },
     coverageAnalysis: "perTest",
-    mutate: PHASES[phase],
+    mutate: only ?? PHASES[phase],
     // Module-level constants (the catalog is one) are "static": every test would have to run for each of them.
     // The catalog phase runs them; elsewhere they are reported as ignored and counted in docs/testing.md.
     ignoreStatic: !includeStatic,
@@ -30,7 +32,7 @@ module.exports = {
     timeoutMS: 120000,
     timeoutFactor: 2,
     reporters: ["clear-text", "progress", "json"],
-    jsonReporter: { fileName: `reports/mutation/${phase}${includeStatic && phase !== "catalog" ? "-static" : ""}.json` },
+    jsonReporter: { fileName: `reports/mutation/${phase}${only ? "-part" : ""}${includeStatic && phase !== "catalog" ? "-static" : ""}.json` },
     tempDirName: ".stryker-tmp",
     cleanTempDir: "always",
 };

@@ -10,6 +10,7 @@ import { Media } from "./media";
 import { Monitoring } from "./monitoring";
 import { Networks } from "./networks";
 import { Secrets } from "./secrets";
+import { Backup } from "./backup";
 import { Service } from "./service";
 import { ServiceGroup, ServiceGroupArgs, enabledServices } from "./serviceGroup";
 import { proxyConnection } from "./edge/proxyHosts";
@@ -31,6 +32,8 @@ export class MediaServer extends pulumi.ComponentResource {
     readonly groups: ServiceGroup[];
     readonly wiring: Wiring;
     readonly plexToken?: PlexToken;
+    /** Nightly restic backups of the config root, when `backup.enabled`. */
+    readonly backup?: Backup;
     /** Public URL of every routed service that is enabled. */
     readonly urls: Record<string, string>;
 
@@ -47,7 +50,7 @@ export class MediaServer extends pulumi.ComponentResource {
         this.networks = new Networks(`${name}-net`, { provider: this.host.provider, subnets: config.networks, enabled }, { parent: this });
         this.secrets = new Secrets(
             `${name}-secrets`,
-            { host: this.host.target, dir: this.host.secretsDir, pgid: config.pgid, enabled, provided: config.secrets, generatedUsers: config.users.filter((u) => !u.ownPassword).map((u) => u.name) },
+            { host: this.host.target, dir: this.host.secretsDir, pgid: config.pgid, enabled, provided: config.secrets, generatedUsers: config.users.filter((u) => !u.ownPassword).map((u) => u.name), backup: config.backup.enabled },
             { parent: this, dependsOn: [this.host.directories] },
         );
 
@@ -76,6 +79,23 @@ export class MediaServer extends pulumi.ComponentResource {
 
         const containers = Object.fromEntries(enabled.flatMap((n) => (this.service(n) ? [[n, this.service(n)!.container]] : [])));
         this.wiring = new Wiring(`${name}-wiring`, { enabled, domain: config.domain, adminUser: config.adminUser, adminEmail: config.adminEmail, target: this.host.target, secrets: this.secrets, containers }, { parent: this });
+
+        if (config.backup.enabled) {
+            const s3 = config.secrets.backupS3AccessKeyId && config.secrets.backupS3SecretAccessKey ? { accessKeyId: config.secrets.backupS3AccessKeyId, secretAccessKey: config.secrets.backupS3SecretAccessKey } : undefined;
+            this.backup = new Backup(
+                `${name}-backup`,
+                {
+                    host: this.host.target,
+                    backup: config.backup,
+                    paths: { configRoot: config.storage.configRoot, secretsDir: this.host.secretsDir, textfileDir: `${config.storage.configRoot}/node-exporter/textfile` },
+                    enabled,
+                    password: this.secrets.resticPassword!,
+                    s3: config.backup.repository.kind === "s3" ? s3 : undefined,
+                    dependsOn: [this.host.directories],
+                },
+                { parent: this },
+            );
+        }
 
         this.urls = Object.fromEntries(
             CATALOG.filter((s) => s.route && enabled.includes(s.name)).map((s) => [s.name, `https://${s.route!.subdomain}.${config.domain}`]),

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { CATALOG, SECRET_IDS, SECRETS, SecretId, ServiceName } from "../config/catalog";
 import { StackSecrets } from "../config/types";
+import { RESTIC_PASSWORD_ID } from "./files/backup";
 import { HostFile } from "./hostFile";
 import { HostTarget } from "./hostTarget";
 
@@ -15,6 +16,8 @@ export interface SecretsArgs {
     enabled: ServiceName[];
     /** Household users without their own password (monsterr:userPasswords): each gets a generated one. */
     generatedUsers?: string[];
+    /** The nightly backup is on: generate its repository password. */
+    backup?: boolean;
 }
 
 /** Secrets some container reads as a file. */
@@ -29,6 +32,8 @@ export class Secrets extends pulumi.ComponentResource {
     private readonly values = new Map<SecretId, pulumi.Output<string>>();
     private readonly files = new Map<SecretId, HostFile>();
     private readonly users = new Map<string, pulumi.Output<string>>();
+    /** restic's repository password (root's alone on the host), when backups are on. */
+    readonly resticPassword?: HostFile;
 
     constructor(name: string, args: SecretsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("monsterr:core:Secrets", name, {}, opts);
@@ -69,6 +74,7 @@ export class Secrets extends pulumi.ComponentResource {
         for (const user of args.enabled.includes("authelia") ? args.generatedUsers ?? [] : []) {
             this.users.set(user, adopted(`authelia-user-${user}`, { length: 24, special: false }, "root").hostContent!);
         }
+        if (args.backup) this.resticPassword = adopted(RESTIC_PASSWORD_ID, { length: 48, special: false }, "root");
         this.registerOutputs({});
     }
 

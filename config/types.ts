@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { AlertingConfig } from "./alerting";
 import type { HouseholdUser } from "./users";
+import type { BackupConfig } from "./backup";
 import { ImageRef, ServiceName } from "./catalog/types";
 
 export type HostConfig =
@@ -78,6 +79,8 @@ export interface StackConfig {
     services: Record<ServiceName, ResolvedService>;
     /** Household accounts in Authelia besides the admin (`monsterr:users`). */
     users: HouseholdUser[];
+    /** Scheduled restic backups of the config root (`monsterr:backup`). */
+    backup: BackupConfig;
     secrets: StackSecrets;
 }
 
@@ -93,6 +96,9 @@ export interface StackSecrets {
     adminPassword?: pulumi.Output<string>;
     /** Household users' own passwords: a JSON object of user name -> password (12+ characters each). */
     userPasswords?: pulumi.Output<string>;
+    /** Credentials of an S3-compatible backup repository. */
+    backupS3AccessKeyId?: pulumi.Output<string>;
+    backupS3SecretAccessKey?: pulumi.Output<string>;
     /** Alertmanager receiver credentials; see config/alerting.ts. */
     alertingSmtpPassword?: pulumi.Output<string>;
     alertingWebhookToken?: pulumi.Output<string>;

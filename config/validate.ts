@@ -3,13 +3,14 @@ import { ALERTING_SECRET_KEYS, validateAlerting } from "./alerting";
 import { ConfigError, ConfigIssue } from "./errors";
 import { isIPv6 } from "net";
 import { MIN_PASSWORD, validateUsers } from "./users";
+import { validateBackup } from "./backup";
 import { Bad, bool, int, num, obj, show, str, unknownFields } from "./parse";
 import { HostConfig, MonitoringConfig, NetworkConfig, ResolvedService, SecretPresence, StackConfig, StorageConfig, TlsConfig } from "./types";
 
 /** Stack keys, without the `monsterr:` namespace, that hold plain values. */
-export const PLAIN_KEYS = ["domain", "adminEmail", "adminUser", "timezone", "puid", "pgid", "umask", "host", "storage", "torrentPort", "tls", "monitoring", "services", "alerting", "networks", "trustedProxies", "users"] as const;
+export const PLAIN_KEYS = ["domain", "adminEmail", "adminUser", "timezone", "puid", "pgid", "umask", "host", "storage", "torrentPort", "tls", "monitoring", "services", "alerting", "networks", "trustedProxies", "users", "backup"] as const;
 /** Stack keys that must be set with `pulumi config set --secret`. */
-export const SECRET_KEYS = ["sshPrivateKey", "plexClaim", "dnsCredentials", "adminPassword", "userPasswords", ...ALERTING_SECRET_KEYS] as const;
+export const SECRET_KEYS = ["sshPrivateKey", "plexClaim", "dnsCredentials", "adminPassword", "userPasswords", "backupS3AccessKeyId", "backupS3SecretAccessKey", ...ALERTING_SECRET_KEYS] as const;
 
 export type RawConfig = Record<string, unknown>;
 /** Secret values validation must see (lengths only); they are checked here and never kept. */
@@ -105,8 +106,10 @@ export function validateConfig(raw: RawConfig, secrets: SecretPresence = {}, sec
     if (secretValues.userPasswords !== undefined && !passwords) bad("userPasswords", "must be an object of user name -> password", `pulumi config set --secret --path '${k("userPasswords.alice")}' ...`);
     const users = validateUsers(raw.users, adminUser, passwords as Record<string, string> | undefined, secrets.userPasswords, bad);
 
-    if (issues.length > 0 || !domain || !adminEmail || !host || !storage || !tls || !services || !umask || !monitoring || !alerting || !networks || !trustedProxies || !users) throw new ConfigError(issues);
-    return { domain, adminEmail, adminUser, timezone, puid: puid!, pgid: pgid!, umask, host, storage, torrentPort: torrentPort!, tls, monitoring, alerting, networks, services, trustedProxies, users };
+    const backup = validateBackup(raw.backup, host, secrets, storage ? [storage.configRoot, storage.dataRoot] : [], bad);
+
+    if (issues.length > 0 || !domain || !adminEmail || !host || !storage || !tls || !services || !umask || !monitoring || !alerting || !networks || !trustedProxies || !users || !backup) throw new ConfigError(issues);
+    return { domain, adminEmail, adminUser, timezone, puid: puid!, pgid: pgid!, umask, host, storage, torrentPort: torrentPort!, tls, monitoring, alerting, networks, services, trustedProxies, users, backup };
 }
 
 function validateHost(value: unknown, bad: Bad): HostConfig | undefined {

@@ -48,6 +48,7 @@ function nextSteps(stack: string, outputs: Record<string, unknown>, warnings: st
         ...(warnings.some((w) => w.includes("example value") || w.includes("demo key")) ? [`replace the example values in Pulumi.${stack}.yaml (the warnings above)`] : []),
         `pulumi stack select ${stack}, then pulumi preview (the same plan, against the real host) and pulumi up`,
         "pulumi stack output adminCredentials --show-secrets (and userCredentials for the household)",
+        ...(outputs.backup ? ["pulumi stack output backup --show-secrets: keep the repository and its password somewhere off the server"] : []),
         ...(outputs.devCaCertificate ? ["pulumi stack output devCaCertificate > monsterr-dev-ca.pem, then import it into your browser as a trusted authority"] : []),
         `sign in at ${urls.authelia ?? "https://auth.<domain>"}; enrolling a second factor asks for a one-time code, which Authelia writes to <configRoot>/authelia/notification.txt on the host`,
         ...todo,

@@ -1,4 +1,3 @@
-import { HOST_PACKAGES } from "../components/edge/firewallScripts";
 import { scriptedPath } from "../components/hostFile";
 import { PlannedResource, reveal } from "./offline";
 import { EngineConfig } from "./stackConfig";
@@ -63,6 +62,10 @@ export function summarize(resources: PlannedResource[], outputs: Record<string, 
     if (hostMemoryMb !== undefined && memoryLimitMb > MEMORY_OVERCOMMIT * hostMemoryMb) {
         warnings.push(`the memory limits add up to ${gib(memoryLimitMb)}, more than ${MEMORY_OVERCOMMIT}x the host's ${gib(hostMemoryMb)}: turn off apps you do not use (services.<name>.enabled false) or lower services.<name>.memoryMb`);
     }
+    const backup = json(values["monsterr:backup"]);
+    if (resources.some((r) => r.type === "monsterr:host:Backup") && !/^(sftp|s3):/.test(String(backup.repository ?? ""))) {
+        warnings.push("backups go to the server's own disk (monsterr:backup.repository), which does not survive losing that disk: use sftp:... or s3:...");
+    }
     if (config.secretKeys.length > 0) warnings.push(`secret values are placeholders offline (${config.secretKeys.map((k) => k.replace(/^monsterr:/, "")).join(", ")}): only the Pulumi CLI decrypts them`);
     return {
         containers: containers.length,
@@ -70,7 +73,7 @@ export function summarize(resources: PlannedResource[], outputs: Record<string, 
         ...(hostMemoryMb !== undefined ? { hostMemoryMb } : {}),
         published,
         ...(firewall ? { firewall } : {}),
-        packages: ufw ? HOST_PACKAGES.map((p) => p.pkg) : [],
+        packages: [...new Set(scripts.filter((x) => x.name.endsWith("-packages")).flatMap((x) => [...x.create.matchAll(/missing="\$missing ([a-z0-9.+-]+)"/g)].map((m) => m[1])))],
         files: { total: files.length, secrets: files.filter((f) => f.secret).length, seeded: files.filter((f) => f.seeded).length, kept: files.filter((f) => f.adopted).length },
         credentials,
         warnings,

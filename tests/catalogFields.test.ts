@@ -97,6 +97,12 @@ const APPLIED: { [K in keyof Required<ServiceSpec>]: Check } = {
             expect(issues.map((i) => i.key)).toContain(`monsterr:services.${dep}.enabled`);
         }
     },
+    backup: (s, _c, p) => {
+        // The prod host runs the nightly backup: its script leaves out each exclude and stops what must stop.
+        const script = p.files.get("/usr/local/lib/monsterr/backup.sh")!;
+        for (const e of s.backup?.exclude ?? []) expect(script).toContain(`'/opt/monsterr/${s.name}/${e}'`);
+        expect(script.includes(`docker stop -t 60 ${s.name} `)).toBe(s.backup?.stopForCopy === true);
+    },
     companionOf: (s) => {
         for (const parent of s.companionOf ?? []) {
             // Turning the app off (with whatever cannot run without it) turns its companion off too.

@@ -151,6 +151,30 @@ describe("household accounts (monsterr:users)", () => {
     });
 });
 
+describe("backups (monsterr:backup)", () => {
+    const ssh = { type: "ssh", address: "box.lan", hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGRlbW8tb25seS1yZXBsYWNlLXdpdGgteW91ci1ob3N0" };
+
+    it("is on for an SSH host and off for the local dev machine, daily at 03:30, 7/4/6, a local repository", () => {
+        expect(validateConfig({ ...minimal, host: ssh }).backup).toEqual({ enabled: true, repository: { kind: "local", path: "/var/backups/monsterr" }, time: "03:30", keepDaily: 7, keepWeekly: 4, keepMonthly: 6 });
+        expect(validateConfig(minimal).backup.enabled).toBe(false);
+        expect(validateConfig({ ...minimal, backup: { repository: "sftp:backup@nas.lan:/srv/restic" } }).backup.repository).toEqual({ kind: "sftp", user: "backup", host: "nas.lan", path: "/srv/restic" });
+        expect(validateConfig({ ...minimal, backup: { repository: "s3:https://s3.example.com/bucket/media" } }, { backupS3AccessKeyId: true, backupS3SecretAccessKey: true }).backup.repository).toEqual({ kind: "s3", endpoint: "https://s3.example.com", bucket: "bucket", prefix: "media" });
+    });
+
+    it.each([
+        ["a relative path", { repository: "backups" }, ["monsterr:backup.repository"]],
+        ["a repository inside the data tree", { repository: "/data/backups" }, ["monsterr:backup.repository"]],
+        ["an http S3 endpoint", { repository: "s3:http://s3.example.com/bucket" }, ["monsterr:backup.repository"]],
+        ["an S3 repository without credentials", { enabled: true, repository: "s3:https://s3.example.com/bucket" }, ["monsterr:backupS3AccessKeyId", "monsterr:backupS3SecretAccessKey"]],
+        ["a time of day that is none", { time: "3:30am" }, ["monsterr:backup.time"]],
+        ["a negative retention", { keepDaily: -1 }, ["monsterr:backup.keepDaily"]],
+        ["keeping nothing", { keepDaily: 0, keepWeekly: 0, keepMonthly: 0 }, ["monsterr:backup"]],
+        ["an unknown field", { schedule: "daily" }, ["monsterr:backup.schedule"]],
+    ])("refuses %s, naming the key", (_what, backup, keys) => {
+        expect(issuesOf({ ...minimal, backup }).map((i) => i.key)).toEqual(keys);
+    });
+});
+
 describe("a bad stack fails before any resource exists", () => {
     it("rejects the program with a ConfigError and registers nothing but the stack", async () => {
         const err = await plan("prod", { torrentPort: "80", domain: "bad_domain" }).then(

@@ -89,12 +89,15 @@ describe("monitoring containers (prod plan)", () => {
         expect(prom).not.toContain("https://lidarr.");
     });
 
-    it("node-exporter measures the config root and the data tree at fixed paths", () => {
+    it("node-exporter measures the config root and the data tree at fixed paths, and reads the backup's results", () => {
         const c = p.container("node-exporter")!;
         expect(c.volumes).toEqual([
             { hostPath: "/opt/monsterr", containerPath: "/monsterr/config", readOnly: true },
             { hostPath: "/data", containerPath: "/monsterr/data", readOnly: true },
+            { hostPath: "/opt/monsterr/node-exporter/textfile", containerPath: "/textfile", readOnly: true },
         ]);
+        expect(c.command).toContain("--collector.textfile.directory=/textfile");
+        expect(p.files.get("/usr/local/lib/monsterr/backup.sh")).toContain("textfile='/opt/monsterr/node-exporter/textfile'");
     });
 
     it("Grafana signs users in from Authelia's Remote-User header and keeps its admin password in a file", () => {

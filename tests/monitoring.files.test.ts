@@ -25,7 +25,7 @@ function writeTree(p: Plan, configRoot: string, service: string, sub: string, di
 
 const PROMTOOL_TESTS = path.join(__dirname, "promtool");
 /** The rule groups of the prod stack, which deploys every service enabled by default. */
-const RULE_GROUPS = ruleGroups(CATALOG.filter((s) => s.enabledByDefault).map((s) => s.name));
+const RULE_GROUPS = ruleGroups(CATALOG.filter((s) => s.enabledByDefault).map((s) => s.name), true);
 const CONFIG_ROOT = "/opt/monsterr";
 
 const FULL_ALERTING = {

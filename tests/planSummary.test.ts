@@ -16,8 +16,13 @@ describe("the plan's summary", () => {
         expect(summarize(q.resources, q.outputs, stackConfig("prod", { host: big })).warnings.filter((w) => w.includes("memory"))).toEqual([]);
     });
 
+    it("warns about a backup on the server's own disk", async () => {
+        const p = await plan("prod");
+        expect(summarize(p.resources, p.outputs, stackConfig("prod")).warnings).toContainEqual(expect.stringContaining("backups go to the server's own disk"));
+    });
+
     it("has no example-value warning once the stack holds real values", async () => {
-        const real = { domain: "media.smith.family", adminEmail: "ops@smith.family", host: HOST };
+        const real = { domain: "media.smith.family", adminEmail: "ops@smith.family", host: HOST, backup: { repository: "sftp:backup@nas.smith.family:/srv/restic/media" } };
         const p = await plan("prod", real);
         expect(summarize(p.resources, p.outputs, stackConfig("prod", real)).warnings).toEqual([]);
     });

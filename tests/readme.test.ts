@@ -61,11 +61,11 @@ const commands = (text: string) =>
 describe("README", () => {
     it("its settings table names exactly the settings the validator knows", () => {
         const rows = section("Settings").split("\n").filter((l) => l.startsWith("| `"));
-        const keys = rows.flatMap((r) => [...r.split("|")[1].matchAll(/`([A-Za-z.<>]+)`/g)].map((m) => m[1].split(".")[0]));
+        const keys = rows.flatMap((r) => [...r.split("|")[1].matchAll(/`([A-Za-z0-9.<>]+)`/g)].map((m) => m[1].split(".")[0]));
         expect([...new Set(keys)].sort()).toEqual([...PLAIN_KEYS, ...SECRET_KEYS].sort());
     });
 
-    it.each(["Requirements", "Deploy to your server", "First login"])("every `pulumi config set` in %s is a valid setting on the prod stack", (title) => {
+    it.each(["Requirements", "Deploy to your server", "First login", "Backups and disaster recovery"])("every `pulumi config set` in %s is a valid setting on the prod stack", (title) => {
         const lines = commands(section(title));
         expect(lines.length).toBeGreaterThan(0);
         const { raw, presence, values } = apply(lines, prodRaw());

@@ -11,16 +11,16 @@ export const HOST_PACKAGES = [
     { command: "rsyslogd", pkg: "rsyslog" },
 ];
 
-export function packagesScript(): string {
+export function packagesScript(packages: { command: string; pkg: string }[] = HOST_PACKAGES): string {
     return script(
         'missing=""',
-        ...HOST_PACKAGES.map((p) => `command -v ${p.command} >/dev/null 2>&1 || missing="$missing ${p.pkg}"`),
+        ...packages.map((p) => `command -v ${p.command} >/dev/null 2>&1 || missing="$missing ${p.pkg}"`),
         'if [ -n "$missing" ]; then',
         '  command -v apt-get >/dev/null 2>&1 || { echo "monsterr: install$missing on this host (no apt-get found)" >&2; exit 1; }',
         "  DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null",
         "  DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing >/dev/null",
         "fi",
-        "if [ -d /run/systemd/system ]; then systemctl enable --now rsyslog.service >/dev/null 2>&1; fi",
+        ...(packages.some((p) => p.pkg === "rsyslog") ? ["if [ -d /run/systemd/system ]; then systemctl enable --now rsyslog.service >/dev/null 2>&1; fi"] : []),
     );
 }
 

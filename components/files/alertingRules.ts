@@ -218,9 +218,48 @@ export function expectedContainers(enabled: readonly ServiceName[]): RuleGroup {
     };
 }
 
-/** Every rule group of a stack: the fixed ones and the containers it deploys. */
-export function ruleGroups(enabled: readonly ServiceName[]): RuleGroup[] {
-    return [...RULE_GROUPS, expectedContainers(enabled)];
+/** A day's backup plus slack for a slow run or a host that was off at the time (the timer catches up). */
+export const BACKUP_MAX_AGE_HOURS = 30;
+
+/** The nightly backup's results, from node-exporter's textfile collector (components/files/backup.ts). */
+export const BACKUP_RULES: RuleGroup = {
+    name: "backup",
+    rules: [
+        {
+            alert: "BackupFailed",
+            expr: 'monsterr_backup_last_status{job="node-exporter"} == 0',
+            labels: { severity: "critical", scope: "host" },
+            annotations: {
+                summary: "The last backup failed",
+                description: "The nightly restic backup of the config root failed: journalctl -u monsterr-backup.service on the host.",
+            },
+        },
+        {
+            // Counted from the install until the first backup, so a new host is not "too old" before its first night.
+            alert: "BackupTooOld",
+            expr: `time() - max(monsterr_backup_last_success_timestamp_seconds{job="node-exporter"} or monsterr_backup_installed_timestamp_seconds{job="node-exporter"}) > ${BACKUP_MAX_AGE_HOURS * 3600}`,
+            for: "30m",
+            labels: { severity: "critical", scope: "host" },
+            annotations: {
+                summary: "No backup for more than a day",
+                description: `No successful backup in the last ${BACKUP_MAX_AGE_HOURS} hours: systemctl list-timers monsterr-backup.timer; journalctl -u monsterr-backup.service on the host.`,
+            },
+        },
+        {
+            alert: "BackupCheckFailed",
+            expr: 'monsterr_backup_check_last_status{job="node-exporter"} == 0',
+            labels: { severity: "critical", scope: "host" },
+            annotations: {
+                summary: "The backup repository failed its check",
+                description: "restic check found damage in the backup repository: journalctl -u monsterr-backup-check.service, then restic check --read-data before trusting a restore.",
+            },
+        },
+    ],
+};
+
+/** Every rule group of a stack: the fixed ones, the containers it deploys, and the backup's when it runs. */
+export function ruleGroups(enabled: readonly ServiceName[], backup = false): RuleGroup[] {
+    return [...RULE_GROUPS, expectedContainers(enabled), ...(backup ? [BACKUP_RULES] : [])];
 }
 
 export function ruleFilePath(group: RuleGroup): string {

@@ -35,6 +35,7 @@ export const CORE: ServiceSpec[] = [
         // No route: its admin UI (81) is never public, not even behind Authelia. Monsterr drives its API from inside
         // the container; a person reaches the UI through an SSH tunnel to the fixed address (see README).
         reverseProxy: true,
+        backup: { exclude: ["data/logs"], why: "access logs: large, and read only by Fail2Ban" },
         enabledByDefault: true,
         // Useless without the portal it forwards every decision to; it starts without it (Authelia is reached
         // through a variable, so nginx does not need it resolvable at start).

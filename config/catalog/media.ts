@@ -20,6 +20,7 @@ export const MEDIA: ServiceSpec[] = [
         healthcheck: curlHealth("http://localhost:32400/identity", `${LSIO_CURL}; /identity is Plex's unauthenticated server identity`),
         memoryMb: 4096,
         route: { subdomain: "plex", auth: "bypass", probe: { path: "/identity" } },
+        backup: { exclude: ["Library/Application Support/Plex Media Server/Cache", "Library/Application Support/Plex Media Server/Codecs", "Library/Application Support/Plex Media Server/Crash Reports", "Library/Application Support/Plex Media Server/Logs", "Library/Application Support/Plex Media Server/Updates"], why: "caches, downloaded codecs, logs and updates Plex fetches again" },
         enabledByDefault: true,
     },
     arr("sonarr", 8989, "sonarr-api-key", "SONARR"),

@@ -20,6 +20,7 @@ export const MONITORING: ServiceSpec[] = [
         runAsStackUser: true,
         route: { subdomain: "prometheus", auth: "two_factor", group: "admins", probe: { path: "/-/healthy" } },
         metrics: { port: 9090, path: "/metrics" },
+        backup: { exclude: ["data"], why: "the metrics database (up to monitoring.retentionSize): history, not state, and not consistent while Prometheus writes it" },
         enabledByDefault: true,
     },
     {
@@ -92,6 +93,7 @@ export const MONITORING: ServiceSpec[] = [
         healthcheck: { none: "scratch image: no shell, wget or curl (build/linux/Dockerfile FROM portainer/base); the probe checks /api/system/status through the proxy" },
         memoryMb: 256,
         route: { subdomain: "portainer", auth: "two_factor", group: "admins", probe: { path: "/api/system/status" } },
+        backup: { stopForCopy: true, why: "portainer.db is a BoltDB file, which has no online copy: Portainer stops for the seconds the copy takes" },
         enabledByDefault: true,
     },
     {
@@ -129,8 +131,10 @@ export const MONITORING: ServiceSpec[] = [
         volumes: [
             { source: { kind: "configRoot" }, target: "/monsterr/config", readOnly: true },
             { source: { kind: "data" }, target: "/monsterr/data", readOnly: true },
+            // The nightly backup writes its results here (components/files/backup.ts).
+            { source: { kind: "config", sub: "textfile" }, target: "/textfile", readOnly: true },
         ],
-        command: ["--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|etc|run)($|/)"],
+        command: ["--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|etc|run)($|/)", "--collector.textfile.directory=/textfile"],
         healthcheck: wgetHealth("http://localhost:9100/", "busybox wget in the Prometheus busybox image (Dockerfile v1.12.1)", "10s"),
         memoryMb: 64,
         metrics: { port: 9100, path: "/metrics" },

@@ -95,6 +95,15 @@ export interface MetricsSpec {
     path: string;
 }
 
+export interface BackupSpec {
+    /** Paths under the service's config folder that are caches or history, not state: left out of snapshots. */
+    exclude?: string[];
+    /** Stopped for the copy (a database that cannot be copied consistently while it runs), started right after. */
+    stopForCopy?: boolean;
+    /** Why, for the reviewer. */
+    why: string;
+}
+
 export interface ServiceSpec {
     /** Role name: container name, DNS name on the Docker networks, config folder. */
     name: ServiceName;
@@ -155,6 +164,8 @@ export interface ServiceSpec {
      * and retries on its own while the other is still starting.
      */
     requires?: ServiceName[];
+    /** How the nightly backup treats this service's config folder (see components/files/backup.ts). */
+    backup?: BackupSpec;
     /** Enabled automatically only while all of these are (exporters): disabling sonarr also drops exportarr-sonarr. */
     companionOf?: ServiceName[];
 }

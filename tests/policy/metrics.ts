@@ -42,6 +42,12 @@ export const METRICS: Record<string, string> = {
     qbittorrent_global_download_speed_bytes: "qbittorrent-exporter v2.0.1 prometheus/prometheus.go:190",
     qbittorrent_global_upload_speed_bytes: "qbittorrent-exporter v2.0.1 prometheus/prometheus.go:191",
     qbittorrent_global_torrents: "qbittorrent-exporter v2.0.1 prometheus/prometheus.go:182",
+    // Monsterr's own backup job (components/files/backup.ts, write_metrics), through node_exporter v1.12.1's textfile
+    // collector (collector/textfile.go); tests/backup.test.ts runs the job and lints its file with promtool.
+    monsterr_backup_last_status: "backup.sh run",
+    monsterr_backup_last_success_timestamp_seconds: "backup.sh run",
+    monsterr_backup_installed_timestamp_seconds: "backup.sh init",
+    monsterr_backup_check_last_status: "backup.sh check",
     // Alertmanager v0.34.0
     alertmanager_notifications_failed_total: "alertmanager v0.34.0 notify/metrics.go:48",
 };

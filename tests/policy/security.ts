@@ -21,7 +21,7 @@ export const PUBLISHED: Record<string, string[]> = {
 export const HOST_NETWORK: Record<string, string | null> = { plex: "32400/tcp", fail2ban: null };
 
 /** Which stack outputs are secrets. */
-export const OUTPUTS: Record<string, "secret" | "plain"> = { urls: "plain", adminCredentials: "secret", devCaCertificate: "plain", wiring: "plain", userCredentials: "secret" };
+export const OUTPUTS: Record<string, "secret" | "plain"> = { urls: "plain", adminCredentials: "secret", devCaCertificate: "plain", wiring: "plain", userCredentials: "secret", backup: "secret" };
 
 /** Every container restarts unless a person stopped it. */
 export const RESTART = "unless-stopped";

@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
-import { RULE_GROUPS, expectedContainers, ruleFilePath, ruleGroups, serializeRuleGroup } from "../../../components/files/alertingRules";
+import { BACKUP_RULES, RULE_GROUPS, expectedContainers, ruleFilePath, ruleGroups, serializeRuleGroup } from "../../../components/files/alertingRules";
 import { ALERTMANAGER_ETC, alertmanagerConfig, alertmanagerFiles, discordSlackUrl } from "../../../components/files/alertmanager";
 import { blackboxConfig, blackboxFiles } from "../../../components/files/blackbox";
 import { DASHBOARD_DIR, PROMETHEUS_DATASOURCE_UID, dashboardProviders, dashboards, datasources, grafanaFiles } from "../../../components/files/grafana";
@@ -109,7 +109,7 @@ describe("alert rules (unit)", () => {
     it("the committed promtool cases pass on the rules as generated now (each alert fires when it should, and only then)", () => {
         const d = dir("rules");
         fs.mkdirSync(path.join(d, "rules"));
-        const groups = [...RULE_GROUPS, expectedContainers(["sonarr", "radarr", "qbittorrent"])];
+        const groups = [...RULE_GROUPS, expectedContainers(["sonarr", "radarr", "qbittorrent"]), BACKUP_RULES];
         for (const g of groups) fs.writeFileSync(path.join(d, ruleFilePath(g)), serializeRuleGroup(g));
         const tests = fs.readdirSync(PROMTOOL_TESTS).filter((f) => f.endsWith(".test.yml")).sort();
         expect(tests.map((t) => t.replace(".test.yml", ""))).toEqual(groups.map((g) => g.name).sort());
@@ -120,12 +120,13 @@ describe("alert rules (unit)", () => {
     });
 
     it("every rule names a severity receivers route on and a scope, and has text for the person paged", () => {
-        for (const rule of ruleGroups(all()).flatMap((g) => g.rules)) {
+        for (const rule of ruleGroups(all(), true).flatMap((g) => g.rules)) {
             expect({ alert: rule.alert, severity: ["warning", "critical", "none"].includes(rule.labels.severity) }).toEqual({ alert: rule.alert, severity: true });
             expect(rule.annotations.summary.length).toBeGreaterThan(10);
             expect(rule.annotations.description.length).toBeGreaterThan(20);
         }
         expect(ruleGroups(all()).map((g) => g.name)).toEqual(["host", "containers", "targets", "apps", "probes", "monitoring", "expected-containers"]);
+        expect(ruleGroups(all(), true).map((g) => g.name)).toEqual(["host", "containers", "targets", "apps", "probes", "monitoring", "expected-containers", "backup"]);
     });
 
     it("one ContainerDown per enabled container, in catalog order, naming it", () => {
