@@ -1,5 +1,5 @@
 import { ARR_API_BYPASS, CONFIG_VOLUME, DATA_VOLUME, LSIO_CURL, curlHealth } from "./shared";
-import { ServiceSpec } from "./types";
+import { ImageRef, ServiceSpec } from "./types";
 
 export const MEDIA: ServiceSpec[] = [
     {
@@ -23,9 +23,9 @@ export const MEDIA: ServiceSpec[] = [
         backup: { exclude: ["Library/Application Support/Plex Media Server/Cache", "Library/Application Support/Plex Media Server/Codecs", "Library/Application Support/Plex Media Server/Crash Reports", "Library/Application Support/Plex Media Server/Logs", "Library/Application Support/Plex Media Server/Updates"], why: "caches, downloaded codecs, logs and updates Plex fetches again" },
         enabledByDefault: true,
     },
-    arr("sonarr", 8989, "sonarr-api-key", "SONARR"),
-    arr("radarr", 7878, "radarr-api-key", "RADARR"),
-    arr("lidarr", 8686, "lidarr-api-key", "LIDARR"),
+    arr({ name: "sonarr", port: 8989, apiKey: "sonarr-api-key", prefix: "SONARR", image: { repository: "lscr.io/linuxserver/sonarr", tag: "4.0.19.2979-ls316" } }),
+    arr({ name: "radarr", port: 7878, apiKey: "radarr-api-key", prefix: "RADARR", image: { repository: "lscr.io/linuxserver/radarr", tag: "6.2.1.10461-ls308" } }),
+    arr({ name: "lidarr", port: 8686, apiKey: "lidarr-api-key", prefix: "LIDARR", image: { repository: "lscr.io/linuxserver/lidarr", tag: "3.1.0.4875-ls38" } }),
     {
         name: "bazarr",
         group: "media",
@@ -45,13 +45,12 @@ export const MEDIA: ServiceSpec[] = [
 ];
 
 /** Sonarr, Radarr, Lidarr: same shape, different port and API key; the key is pre-set through the environment. */
-function arr(name: "sonarr" | "radarr" | "lidarr", port: number, apiKey: "sonarr-api-key" | "radarr-api-key" | "lidarr-api-key", prefix: string): ServiceSpec {
-    const tags = { sonarr: "4.0.19.2979-ls316", radarr: "6.2.1.10461-ls308", lidarr: "3.1.0.4875-ls38" };
+function arr({ name, port, apiKey, prefix, image }: { name: "sonarr" | "radarr" | "lidarr"; port: number; apiKey: "sonarr-api-key" | "radarr-api-key" | "lidarr-api-key"; prefix: string; image: ImageRef }): ServiceSpec {
     return {
         name,
         group: "media",
         description: `${prefix[0]}${prefix.slice(1).toLowerCase()}: library manager, imports from the download clients by hardlink`,
-        image: { repository: `lscr.io/linuxserver/${name}`, tag: tags[name] },
+        image,
         port,
         flavor: "linuxserver",
         networks: ["edge", "backend"],
