@@ -11,6 +11,7 @@ import { Monitoring } from "./monitoring";
 import { Networks } from "./networks";
 import { Secrets } from "./secrets";
 import { Backup } from "./backup";
+import { gluetunEnv } from "./vpn";
 import { Service } from "./service";
 import { ServiceGroup, ServiceGroupArgs, enabledServices } from "./serviceGroup";
 import { proxyConnection } from "./edge/proxyHosts";
@@ -68,6 +69,7 @@ export class MediaServer extends pulumi.ComponentResource {
             // Seerr reads its API key only from API_KEY (no file form): a reviewed exception, kept a Pulumi secret.
             groupArgs.extraEnv = { ...groupArgs.extraEnv, overseerr: { env: pulumi.secret(this.secrets.value("seerr-api-key").apply((k) => [`API_KEY=${k}`])), dependsOn: [] } };
         }
+        if (config.vpn.enabled) groupArgs.extraEnv = { ...groupArgs.extraEnv, gluetun: { env: gluetunEnv(config.vpn), dependsOn: [] } };
         this.groups = [
             this.core,
             media,

@@ -1,7 +1,7 @@
 import * as crypto from "crypto";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import { ServiceSpec, VolumeSource, resolvePort } from "../config/catalog";
+import { ServiceSpec, VolumeSource, resolvePort, spec as catalogSpec } from "../config/catalog";
 import { ResolvedService, StackConfig } from "../config/types";
 import { HostFile } from "./hostFile";
 import { HostTarget } from "./hostTarget";
@@ -41,6 +41,8 @@ export interface ServiceArgs {
     extraEnv?: pulumi.Input<string[]>;
     /** Resources the container must wait for (directories, other services). */
     dependsOn?: pulumi.Input<pulumi.Resource>[];
+    /** The VPN container whose network namespace this one shares (`settings.behindVpn`). */
+    vpn?: docker.Container;
 }
 
 export const SECRETS_MOUNT = "/run/secrets";
@@ -108,11 +110,17 @@ export class Service extends pulumi.ComponentResource {
             .apply((hashes) => crypto.createHash("sha256").update(hashes.join("\n")).digest("hex").slice(0, 16));
 
         const devices = settings.devices ?? spec.devices ?? [];
-        // The reverse proxy joins every edge network at its fixed address; everyone else joins what the catalog names.
-        const attachments: docker.types.input.ContainerNetworksAdvanced[] = spec.networks.map((n) => ({
-            name: args.networks.byName(n, spec.name).name,
-            ...(spec.reverseProxy && n === "proxy" ? { ipv4Address: args.networks.proxyAddress } : {}),
-        }));
+        if (settings.behindVpn && !args.vpn) throw new Error(`${spec.name} is behind the VPN, but no VPN container was given`);
+        // The reverse proxy joins every edge network at its fixed address; a VPN container joins its client's networks
+        // under the client's name; everyone else joins what the catalog names. Behind the VPN: no network of its own.
+        const attachments: docker.types.input.ContainerNetworksAdvanced[] = settings.behindVpn
+            ? []
+            : spec.vpnFor
+              ? catalogSpec(spec.vpnFor).networks.map((n) => ({ name: args.networks.byName(n, spec.vpnFor!).name, aliases: [spec.vpnFor!] }))
+              : spec.networks.map((n) => ({
+                    name: args.networks.byName(n, spec.name).name,
+                    ...(spec.reverseProxy && n === "proxy" ? { ipv4Address: args.networks.proxyAddress } : {}),
+                }));
         if (spec.reverseProxy) {
             for (const e of args.networks.edges) attachments.push({ name: e.network.name, ipv4Address: e.proxyAddress });
         }
@@ -120,13 +128,16 @@ export class Service extends pulumi.ComponentResource {
             `${name}-container`,
             {
                 name: spec.name,
-                hostname: spec.name,
+                // Docker refuses a hostname for a container in another's network namespace.
+                ...(settings.behindVpn ? {} : { hostname: spec.name }),
                 image: image.imageId,
                 restart: "unless-stopped",
-                // A user-defined network as network mode keeps the container off Docker's default bridge.
-                networkMode: spec.hostNetwork ? "host" : attachments[0]?.name ?? "none",
+                // A user-defined network as network mode keeps the container off Docker's default bridge. Docker reads
+                // `container:<name>` back as `container:<id>`, so the id is what is written.
+                networkMode: settings.behindVpn ? pulumi.interpolate`container:${args.vpn!.id}` : spec.hostNetwork ? "host" : attachments[0]?.name ?? "none",
                 ...(attachments.length ? { networksAdvanced: attachments } : {}),
-                ports: (spec.publish ?? []).map((p) => ({
+                // Behind the VPN nothing is published: peers reach it only through the tunnel.
+                ports: (settings.behindVpn ? [] : spec.publish ?? []).map((p) => ({
                     internal: resolvePort(p.internal ?? p.external, ctx.torrentPort),
                     external: resolvePort(p.external, ctx.torrentPort),
                     protocol: p.protocol,
@@ -166,7 +177,7 @@ export class Service extends pulumi.ComponentResource {
             {
                 ...child,
                 provider: args.provider,
-                dependsOn: [...this.files, ...secretFiles, ...(args.dependsOn ?? [])],
+                dependsOn: [...this.files, ...secretFiles, ...(args.dependsOn ?? []), ...(args.vpn ? [args.vpn] : [])],
             },
         );
         this.internalUrl = `http://${spec.name}:${spec.port}`;

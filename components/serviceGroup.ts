@@ -45,6 +45,7 @@ export abstract class ServiceGroup extends pulumi.ComponentResource {
                     secrets: args.secrets,
                     files: build ? build({ config, secrets: args.secrets, enabled, proxyAddress }) : [],
                     ...(args.extraEnv?.[spec.name] ? { extraEnv: args.extraEnv[spec.name]!.env } : {}),
+                    ...(config.services[spec.name].behindVpn ? { vpn: vpnContainer(spec.name, args.started) } : {}),
                     dependsOn: [args.host.directories, ...startAfter(spec.name, spec.startAfter ?? [], config, args.started), ...(args.extraEnv?.[spec.name]?.dependsOn ?? [])],
                 },
                 { parent: this },
@@ -62,6 +63,14 @@ function startAfter(service: ServiceName, names: ServiceName[], config: StackCon
         if (!s) throw new Error(`catalog: ${service} starts after ${n}, which comes later in the catalog`);
         return [s.container];
     });
+}
+
+/** The VPN container a service hides behind; the catalog lists it first, so it exists already. */
+function vpnContainer(service: ServiceName, started: Map<ServiceName, Service>) {
+    const vpn = CATALOG.find((s) => s.vpnFor === service);
+    const container = vpn ? started.get(vpn.name)?.container : undefined;
+    if (!container) throw new Error(`catalog: ${service} is behind a VPN container that is not created before it`);
+    return container;
 }
 
 export function enabledServices(config: StackConfig): ServiceName[] {

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { AlertingConfig } from "./alerting";
 import type { HouseholdUser } from "./users";
 import type { BackupConfig } from "./backup";
+import type { VpnConfig } from "./vpn";
 import { ImageRef, ServiceName } from "./catalog/types";
 
 export type HostConfig =
@@ -35,6 +36,8 @@ export interface ResolvedService {
     cpus?: string;
     /** Host devices for the container, when the stack sets them (replacing the catalog's). */
     devices?: string[];
+    /** Shares the VPN container's network namespace (monsterr:vpn): no networks or published ports of its own. */
+    behindVpn?: boolean;
 }
 
 export type TlsConfig =
@@ -81,6 +84,8 @@ export interface StackConfig {
     users: HouseholdUser[];
     /** Scheduled restic backups of the config root (`monsterr:backup`). */
     backup: BackupConfig;
+    /** qBittorrent behind gluetun (`monsterr:vpn`). */
+    vpn: VpnConfig;
     secrets: StackSecrets;
 }
 
@@ -99,6 +104,10 @@ export interface StackSecrets {
     /** Credentials of an S3-compatible backup repository. */
     backupS3AccessKeyId?: pulumi.Output<string>;
     backupS3SecretAccessKey?: pulumi.Output<string>;
+    /** VPN credentials for gluetun (monsterr:vpn): WireGuard's private key, or OpenVPN's service credentials. */
+    vpnWireguardPrivateKey?: pulumi.Output<string>;
+    vpnOpenvpnUser?: pulumi.Output<string>;
+    vpnOpenvpnPassword?: pulumi.Output<string>;
     /** Alertmanager receiver credentials; see config/alerting.ts. */
     alertingSmtpPassword?: pulumi.Output<string>;
     alertingWebhookToken?: pulumi.Output<string>;

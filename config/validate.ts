@@ -4,13 +4,14 @@ import { ConfigError, ConfigIssue } from "./errors";
 import { isIPv6 } from "net";
 import { MIN_PASSWORD, validateUsers } from "./users";
 import { validateBackup } from "./backup";
+import { validateVpn } from "./vpn";
 import { Bad, bool, int, num, obj, show, str, unknownFields } from "./parse";
 import { HostConfig, MonitoringConfig, NetworkConfig, ResolvedService, SecretPresence, StackConfig, StorageConfig, TlsConfig } from "./types";
 
 /** Stack keys, without the `monsterr:` namespace, that hold plain values. */
-export const PLAIN_KEYS = ["domain", "adminEmail", "adminUser", "timezone", "puid", "pgid", "umask", "host", "storage", "torrentPort", "tls", "monitoring", "services", "alerting", "networks", "trustedProxies", "users", "backup"] as const;
+export const PLAIN_KEYS = ["domain", "adminEmail", "adminUser", "timezone", "puid", "pgid", "umask", "host", "storage", "torrentPort", "tls", "monitoring", "services", "alerting", "networks", "trustedProxies", "users", "backup", "vpn"] as const;
 /** Stack keys that must be set with `pulumi config set --secret`. */
-export const SECRET_KEYS = ["sshPrivateKey", "plexClaim", "dnsCredentials", "adminPassword", "userPasswords", "backupS3AccessKeyId", "backupS3SecretAccessKey", ...ALERTING_SECRET_KEYS] as const;
+export const SECRET_KEYS = ["sshPrivateKey", "plexClaim", "dnsCredentials", "adminPassword", "userPasswords", "backupS3AccessKeyId", "backupS3SecretAccessKey", "vpnWireguardPrivateKey", "vpnOpenvpnUser", "vpnOpenvpnPassword", ...ALERTING_SECRET_KEYS] as const;
 
 export type RawConfig = Record<string, unknown>;
 /** Secret values validation must see (lengths only); they are checked here and never kept. */
@@ -84,7 +85,8 @@ export function validateConfig(raw: RawConfig, secrets: SecretPresence = {}, sec
     }
 
     const tls = validateTls(raw.tls, domain, secrets, bad);
-    const services = validateServices(raw.services, bad);
+    const vpn = validateVpn(raw.vpn, secrets, bad);
+    const services = validateServices(raw.services, vpn?.enabled === true, bad);
     const monitoring = validateMonitoring(raw.monitoring, bad);
     const networks = validateNetworks(raw.networks, bad);
     const alerting = validateAlerting(raw.alerting, secrets, bad);
@@ -108,8 +110,8 @@ export function validateConfig(raw: RawConfig, secrets: SecretPresence = {}, sec
 
     const backup = validateBackup(raw.backup, host, secrets, storage ? [storage.configRoot, storage.dataRoot] : [], bad);
 
-    if (issues.length > 0 || !domain || !adminEmail || !host || !storage || !tls || !services || !umask || !monitoring || !alerting || !networks || !trustedProxies || !users || !backup) throw new ConfigError(issues);
-    return { domain, adminEmail, adminUser, timezone, puid: puid!, pgid: pgid!, umask, host, storage, torrentPort: torrentPort!, tls, monitoring, alerting, networks, services, trustedProxies, users, backup };
+    if (issues.length > 0 || !domain || !adminEmail || !host || !storage || !tls || !services || !umask || !monitoring || !alerting || !networks || !trustedProxies || !users || !backup || !vpn) throw new ConfigError(issues);
+    return { domain, adminEmail, adminUser, timezone, puid: puid!, pgid: pgid!, umask, host, storage, torrentPort: torrentPort!, tls, monitoring, alerting, networks, services, trustedProxies, users, backup, vpn };
 }
 
 function validateHost(value: unknown, bad: Bad): HostConfig | undefined {
@@ -302,7 +304,7 @@ function mask(bits: number): number {
     return bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
 }
 
-function validateServices(value: unknown, bad: Bad): Record<ServiceName, ResolvedService> | undefined {
+function validateServices(value: unknown, vpn: boolean, bad: Bad): Record<ServiceName, ResolvedService> | undefined {
     const o = value === undefined ? {} : obj(value);
     if (!o) {
         bad("services", "must be an object of service name to settings", `pulumi config set --path ${k("services.plex.enabled")} false`);
@@ -326,7 +328,12 @@ function validateServices(value: unknown, bad: Bad): Record<ServiceName, Resolve
             continue;
         }
         unknownFields(ov, ["enabled", "tag", "memoryMb", "cpus", "devices"], key, bad);
-        const enabled = bool(ov.enabled, s.enabledByDefault);
+        // The VPN container follows monsterr:vpn, which carries its settings; saying the same here is harmless.
+        if (s.vpnFor && ov.enabled !== undefined && bool(ov.enabled, vpn) !== vpn) {
+            bad(`${key}.enabled`, `is ${show(ov.enabled)} but follows monsterr:vpn`, `remove it (pulumi config rm --path ${k(`${key}.enabled`)}) and set ${k("vpn.provider")} (or vpn.enabled false) instead`);
+            ok = false;
+        }
+        const enabled = s.vpnFor ? vpn : bool(ov.enabled, s.enabledByDefault);
         if (enabled === undefined) {
             bad(`${key}.enabled`, `'${show(ov.enabled)}' is not true or false`, `pulumi config set --path ${k(`${key}.enabled`)} false`);
             ok = false;
@@ -357,6 +364,7 @@ function validateServices(value: unknown, bad: Bad): Record<ServiceName, Resolve
             memoryMb: memoryMb ?? s.memoryMb,
             ...(cpusNum === undefined ? {} : { cpus: String(Math.round(cpusNum * 100) / 100) }),
             ...(devices && ok ? { devices: devices as string[] } : {}),
+            ...(vpn && CATALOG.some((g) => g.vpnFor === s.name) ? { behindVpn: true } : {}),
         };
     }
     if (!ok) return undefined;

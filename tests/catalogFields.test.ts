@@ -1,10 +1,10 @@
-import { CATALOG, SECRETS, ServiceSpec, resolvePort } from "../config/catalog";
+import { CATALOG, SECRETS, ServiceSpec, resolvePort, spec } from "../config/catalog";
 import { IN_CONTAINER_CLIENT } from "../components/transport";
 import { SECRETS_MOUNT } from "../components/service";
 import { renderTree } from "../scripts/planTree";
 import { validateConfig } from "../config/validate";
-import { issuesOf, minimal } from "./support/config";
-import { Plan, plan, reveal } from "./support/plan";
+import { VPN, VPN_SECRETS, issuesOf, minimal } from "./support/config";
+import { CONTAINER, Plan, plan, reveal } from "./support/plan";
 
 /**
  * Every field of a catalog entry changes what is deployed: one check per field, keyed by the type itself, so a new
@@ -40,7 +40,9 @@ const APPLIED: { [K in keyof Required<ServiceSpec>]: Check } = {
     },
     flavor: (s, c) => expect({ service: s.name, puid: envKeys(c).includes("PUID") && envKeys(c).includes("UMASK") }).toEqual({ service: s.name, puid: s.flavor === "linuxserver" }),
     networks: (s, c) => {
-        const wanted = s.networks.map((n) => (n === "edge" ? `monsterr-edge-${s.name}` : `monsterr-${n}`));
+        // A VPN container's are its client's (vpnFor).
+        const owner = s.vpnFor ?? s.name;
+        const wanted = (s.vpnFor ? spec(s.vpnFor).networks : s.networks).map((n) => (n === "edge" ? `monsterr-edge-${owner}` : `monsterr-${n}`));
         const own = networkNames(c).filter((n: string) => !(s.reverseProxy && n.startsWith("monsterr-edge-")));
         expect({ service: s.name, networks: own }).toEqual({ service: s.name, networks: wanted });
     },
@@ -79,7 +81,7 @@ const APPLIED: { [K in keyof Required<ServiceSpec>]: Check } = {
         expect(hosts.includes(`${s.route?.subdomain}.media.example.com`)).toBe(s.route !== undefined);
     },
     metrics: (s, _c, p) => expect(p.files.get("/opt/monsterr/prometheus/etc/prometheus.yml")!.includes(`job_name: ${s.name}\n`)).toBe(s.metrics !== undefined),
-    enabledByDefault: (s, c) => expect(c !== undefined).toBe(s.enabledByDefault),
+    enabledByDefault: (s) => expect(validateConfig(minimal).services[s.name].enabled).toBe(s.enabledByDefault),
     reverseProxy: (s, c, p) => {
         const edges = p.byType("docker:index/network:Network").map((r) => r.inputs.name as string).filter((n) => n.startsWith("monsterr-edge-"));
         expect(edges.every((e) => networkNames(c).includes(e))).toBe(s.reverseProxy === true);
@@ -93,9 +95,21 @@ const APPLIED: { [K in keyof Required<ServiceSpec>]: Check } = {
     },
     requires: (s) => {
         for (const dep of s.requires ?? []) {
-            const issues = issuesOf({ ...minimal, services: { [dep]: { enabled: false } } });
+            // A VPN container exists only with monsterr:vpn.
+            const issues = issuesOf({ ...minimal, ...(s.vpnFor ? VPN : {}), services: { [dep]: { enabled: false } } }, s.vpnFor ? { vpnWireguardPrivateKey: true } : {});
             expect(issues.map((i) => i.key)).toContain(`monsterr:services.${dep}.enabled`);
         }
+    },
+    vpnFor: (s, vpn, p) => {
+        if (!s.vpnFor) {
+            expect((vpn.networksAdvanced ?? []).some((n: { aliases?: string[] }) => n.aliases)).toBe(false);
+            return;
+        }
+        // Only with monsterr:vpn: it then carries the client's networks under the client's name, and the client none.
+        const client = p.container(s.vpnFor!)!;
+        expect(vpn.networksAdvanced.map((n: { aliases: string[] }) => n.aliases)).toEqual(spec(s.vpnFor!).networks.map(() => [s.vpnFor]));
+        const id = `${p.byType(CONTAINER).find((r) => r.inputs.name === s.name)!.name}-id`;
+        expect({ mode: client.networkMode, networks: client.networksAdvanced, ports: client.ports, hostname: client.hostname }).toEqual({ mode: `container:${id}`, networks: undefined, ports: [], hostname: undefined });
     },
     backup: (s, _c, p) => {
         // The prod host runs the nightly backup: its script leaves out each exclude and stops what must stop.
@@ -111,16 +125,20 @@ const APPLIED: { [K in keyof Required<ServiceSpec>]: Check } = {
                 grew = false;
                 for (const x of CATALOG) if (!off.has(x.name) && (x.requires ?? []).some((r) => off.has(r))) off.add(x.name), (grew = true);
             }
-            const services = Object.fromEntries([...off].map((n) => [n, { enabled: false }]));
+            // A VPN container follows monsterr:vpn, not services.<name>.enabled.
+            const services = Object.fromEntries([...off].filter((n) => !spec(n).vpnFor).map((n) => [n, { enabled: false }]));
             expect({ companion: s.name, parent, enabled: validateConfig({ ...minimal, services }).services[s.name].enabled }).toEqual({ companion: s.name, parent, enabled: false });
         }
     },
 };
 
+/** The services the prod stack leaves off are checked on a stack with qBittorrent behind the VPN. */
 describe("every catalog field is applied", () => {
-    let p: Plan;
+    let prod: Plan;
+    let vpn: Plan;
     beforeAll(async () => {
-        p = await plan("prod");
+        prod = await plan("prod");
+        vpn = await plan("prod", VPN, VPN_SECRETS);
     });
 
     it.each(Object.keys(APPLIED) as (keyof ServiceSpec)[])("%s", (field) => {
@@ -128,6 +146,7 @@ describe("every catalog field is applied", () => {
         // A field no entry sets is dead code in the container builder.
         expect({ field, usedBy: users.length > 0 }).toEqual({ field, usedBy: true });
         for (const s of CATALOG) {
+            const p = prod.container(s.name) ? prod : vpn;
             const c = p.container(s.name);
             if (!c) {
                 expect({ service: s.name, enabledByDefault: s.enabledByDefault }).toEqual({ service: s.name, enabledByDefault: false });

@@ -43,10 +43,11 @@ function publicHostPort(spec: ServiceSpec): number | undefined {
     return spec.hostNetwork && spec.route && spec.port > 0 ? spec.port : undefined;
 }
 
-export function firewallPolicy(config: Pick<StackConfig, "host" | "torrentPort">, enabled: readonly ServiceName[]): FirewallPolicy {
+export function firewallPolicy(config: Pick<StackConfig, "host" | "torrentPort"> & Partial<Pick<StackConfig, "services">>, enabled: readonly ServiceName[]): FirewallPolicy {
     const sshPort = config.host.kind === "ssh" ? config.host.sshdPort : 22;
     const specs = CATALOG.filter((s) => enabled.includes(s.name));
-    const published: PublishedPort[] = specs.flatMap((s) =>
+    // A service behind the VPN publishes nothing: its peers come through the tunnel.
+    const published: PublishedPort[] = specs.filter((s) => !config.services?.[s.name]?.behindVpn).flatMap((s) =>
         (s.publish ?? []).map((p) => ({
             service: s.name,
             hostPort: resolvePort(p.external, config.torrentPort),

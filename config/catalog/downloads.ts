@@ -3,6 +3,36 @@ import { ServiceSpec } from "./types";
 
 export const DOWNLOADS: ServiceSpec[] = [
     {
+        name: "gluetun",
+        group: "downloads",
+        description: "VPN tunnel for qBittorrent with a kill switch: torrent traffic leaves only through the VPN",
+        image: { repository: "qmcgaw/gluetun", tag: "v3.41.1" },
+        // Its control server, bound to the namespace's loopback (HTTP_CONTROL_SERVER_ADDRESS): v3.41.1 serves some
+        // routes without auth, and nothing outside needs them. Not a web UI: no route.
+        port: 8000,
+        flavor: "plain",
+        // None of its own: it joins qBittorrent's networks under qBittorrent's name (vpnFor), so the proxy and the
+        // *arr apps keep dialing qbittorrent:8080, which is now this namespace. gluetun accepts input from directly
+        // connected subnets (internal/firewall/enable.go:130-136) and drops every other way out but the tunnel.
+        networks: [],
+        vpnFor: "qbittorrent",
+        volumes: [],
+        env: { HTTP_CONTROL_SERVER_ADDRESS: "127.0.0.1:8000" },
+        secrets: [
+            { secret: "vpn-wireguard-private-key", env: "WIREGUARD_PRIVATE_KEY_SECRETFILE", optional: true },
+            { secret: "vpn-openvpn-user", env: "OPENVPN_USER_SECRETFILE", optional: true },
+            { secret: "vpn-openvpn-password", env: "OPENVPN_PASSWORD_SECRETFILE", optional: true },
+            // The port-forwarding command logs in to qBittorrent's API to set the forwarded port (components/vpn.ts).
+            { secret: "qbittorrent-password" },
+        ],
+        capabilities: ["NET_ADMIN"],
+        devices: ["/dev/net/tun"],
+        healthcheck: { image: "/gluetun-entrypoint healthcheck every 5 s: healthy only once the VPN is up (Dockerfile HEALTHCHECK, gluetun v3.41.1)" },
+        memoryMb: 256,
+        enabledByDefault: false,
+        requires: ["qbittorrent"],
+    },
+    {
         name: "qbittorrent",
         group: "downloads",
         description: "Torrent client; only its peer port is published, the web UI sits behind Authelia",

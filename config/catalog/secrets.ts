@@ -41,5 +41,8 @@ export const SECRETS: Record<SecretId, SecretSpec> = {
     "organizr-hash-key": { service: "organizr", length: 32, stateOnly: true, purpose: "Organizr's hash key (encryption and form-key salt), set by its setup wizard" },
     "organizr-registration-password": { service: "organizr", length: 32, stateOnly: true, purpose: "Organizr's registration password (new users sign up with it), set by its setup wizard" },
     "seerr-api-key": { service: "overseerr", length: 32, apiKey: true, stateOnly: true, purpose: "Seerr API key, passed as API_KEY (Seerr reads no file form): the wiring's login once its first admin exists" },
+    "vpn-wireguard-private-key": { service: "gluetun", length: 0, userSecret: "vpnWireguardPrivateKey", purpose: "WireGuard private key for gluetun, from monsterr:vpnWireguardPrivateKey" },
+    "vpn-openvpn-user": { service: "gluetun", length: 0, userSecret: "vpnOpenvpnUser", purpose: "OpenVPN user name for gluetun, from monsterr:vpnOpenvpnUser" },
+    "vpn-openvpn-password": { service: "gluetun", length: 0, userSecret: "vpnOpenvpnPassword", purpose: "OpenVPN password for gluetun, from monsterr:vpnOpenvpnPassword" },
     "authelia-password-salt": { service: "authelia", length: 22, purpose: "Salt of the Authelia admin's argon2id hash: stable, so users_database.yml only changes with the password" },
 };

@@ -164,6 +164,11 @@ export interface ServiceSpec {
      * and retries on its own while the other is still starting.
      */
     requires?: ServiceName[];
+    /**
+     * A VPN container for this service: it joins the service's networks under the service's name, and the service
+     * (when the stack turns the VPN on) shares its network namespace, so all its traffic goes through the tunnel.
+     */
+    vpnFor?: ServiceName;
     /** How the nightly backup treats this service's config folder (see components/files/backup.ts). */
     backup?: BackupSpec;
     /** Enabled automatically only while all of these are (exporters): disabling sonarr also drops exportarr-sonarr. */
@@ -180,6 +185,7 @@ export const SERVICE_NAMES = [
     "radarr",
     "lidarr",
     "bazarr",
+    "gluetun",
     "qbittorrent",
     "nzbget",
     "prowlarr",
@@ -234,5 +240,8 @@ export const SECRET_IDS = [
     "organizr-hash-key",
     "organizr-registration-password",
     "seerr-api-key",
+    "vpn-wireguard-private-key",
+    "vpn-openvpn-user",
+    "vpn-openvpn-password",
 ] as const;
 export type SecretId = (typeof SECRET_IDS)[number];

@@ -15,6 +15,8 @@ export const NETWORKS: Record<string, string[]> = {
     radarr: ["edge", "backend"],
     lidarr: ["edge", "backend"],
     bazarr: ["edge", "backend"],
+    // None of its own: with monsterr:vpn it joins qBittorrent's (edge, backend) under qBittorrent's name.
+    gluetun: [],
     qbittorrent: ["edge", "backend"],
     nzbget: ["edge", "backend"],
     prowlarr: ["edge", "backend"],
@@ -65,6 +67,13 @@ export const SECRET_FILES: Record<string, Record<string, string | null>> = {
     "exportarr-prowlarr": { "prowlarr-api-key": "API_KEY_FILE" },
     "exportarr-readarr": { "readarr-api-key": "API_KEY_FILE" },
     "qbittorrent-exporter": { "qbittorrent-password": "QBITTORRENT_PASSWORD_FILE" },
+    gluetun: {
+        "vpn-wireguard-private-key?": "WIREGUARD_PRIVATE_KEY_SECRETFILE",
+        "vpn-openvpn-user?": "OPENVPN_USER_SECRETFILE",
+        "vpn-openvpn-password?": "OPENVPN_PASSWORD_SECRETFILE",
+        // Its port-forwarding command signs in to qBittorrent with it (components/vpn.ts).
+        "qbittorrent-password": null,
+    },
 };
 
 /** Everything beyond an ordinary container: added capabilities and host devices. Any other entry adds none. */
@@ -73,6 +82,8 @@ export const PRIVILEGES: Record<string, { capabilities?: string[]; devices?: str
     fail2ban: { capabilities: ["NET_ADMIN", "NET_RAW"] },
     // OOM events from the kernel log.
     cadvisor: { capabilities: ["SYSLOG"], devices: ["/dev/kmsg"] },
+    // The tunnel and its kill switch: iptables and routes in its own namespace (qBittorrent's too), a TUN device.
+    gluetun: { capabilities: ["NET_ADMIN"], devices: ["/dev/net/tun"] },
 };
 
 /** Containers that run as the stack user (puid:pgid) rather than the image's own user or s6's PUID/PGID drop. */
@@ -86,7 +97,7 @@ export const PORTS: Record<string, number> = {
     "nginx-proxy-manager": 81, redis: 6379, authelia: 9091, fail2ban: 0, plex: 32400, sonarr: 8989, radarr: 7878, lidarr: 8686,
     bazarr: 6767, qbittorrent: 8080, nzbget: 6789, prowlarr: 9696, readarr: 8787, calibre: 8080, audiobookshelf: 80,
     prometheus: 9090, grafana: 3000, tautulli: 8181, portainer: 9000, alertmanager: 9093, "node-exporter": 9100, cadvisor: 8080,
-    "blackbox-exporter": 9115, "exportarr-sonarr": 9707, "exportarr-radarr": 9707, "exportarr-lidarr": 9707, "exportarr-prowlarr": 9707,
+    "blackbox-exporter": 9115, gluetun: 8000, "exportarr-sonarr": 9707, "exportarr-radarr": 9707, "exportarr-lidarr": 9707, "exportarr-prowlarr": 9707,
     "exportarr-readarr": 9707, "qbittorrent-exporter": 8090, organizr: 80, overseerr: 5055, watchlist: 3003,
 };
 

@@ -18,6 +18,7 @@ export const IMAGES: Record<string, ImageFacts> = {
     redis: { tools: ["sh", "redis-cli", "wget", "nc"], source: "docker-library redis 7.4 alpine (busybox)" },
     "crazymax/fail2ban": { tools: ["sh", "bash", "curl", "wget"], healthcheck: "fail2ban-client ping", source: "crazy-max/docker-fail2ban Dockerfile (1.1.0-r6)" },
     "lscr.io/linuxserver/plex": LSIO,
+    "qmcgaw/gluetun": { tools: ["sh", "wget"], healthcheck: "/gluetun-entrypoint healthcheck", source: "Dockerfile v3.41.1: alpine:3.22 (busybox sh), apk add wget (GNU), HEALTHCHECK /gluetun-entrypoint healthcheck" },
     "lscr.io/linuxserver/sonarr": LSIO,
     "lscr.io/linuxserver/radarr": LSIO,
     "lscr.io/linuxserver/lidarr": LSIO,

@@ -15,3 +15,7 @@ export function issuesOf(raw: Record<string, unknown>, secrets: SecretPresence =
     }
     throw new Error("expected a ConfigError");
 }
+
+/** A stack setting with qBittorrent behind the VPN (WireGuard to Mullvad), and the secret it needs. */
+export const VPN = { vpn: { provider: "mullvad", wireguardAddresses: "10.64.222.21/32", serverCountries: ["Netherlands"] } };
+export const VPN_SECRETS = { vpnWireguardPrivateKey: "cGxhY2Vob2xkZXIta2V5LW9ubHktZm9yLXRlc3RzLTAwMD0=" };
