@@ -89,7 +89,7 @@ export class MediaServer extends pulumi.ComponentResource {
                 {
                     host: this.host.target,
                     backup: config.backup,
-                    paths: { configRoot: config.storage.configRoot, secretsDir: this.host.secretsDir, textfileDir: `${config.storage.configRoot}/node-exporter/textfile` },
+                    paths: { configRoot: config.storage.configRoot, secretsDir: this.host.secretsDir, textfileDir: `${config.storage.configRoot}/node-exporter/textfile`, snapshotHost: `monsterr-${config.stack}` },
                     enabled,
                     password: this.secrets.resticPassword!,
                     s3: config.backup.repository.kind === "s3" ? s3 : undefined,

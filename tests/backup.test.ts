@@ -195,10 +195,14 @@ describe("the nightly backup, with real restic and sqlite3", () => {
         const nights = [...Array(365).keys()].map((d) => d + 1).filter((d) => d <= 10 || (d <= 60 && d % 5 === 0) || d % 10 === 0);
         for (const d of nights) {
             const t = new Date(today.getTime() - d * 86400_000);
-            restic("backup", "--quiet", "--tag", "monsterr", "--time", t.toISOString().slice(0, 19).replace("T", " "), path.join(root, "sonarr/config.xml"));
+            restic("backup", "--quiet", "--host", "monsterr-dev", "--tag", "monsterr", "--time", t.toISOString().slice(0, 19).replace("T", " "), path.join(root, "sonarr/config.xml"));
         }
         expect(sh([path.join(bin, "backup.sh"), "run"])).toMatchObject({ code: 0 });
-        const kept = (JSON.parse(restic("snapshots", "--json", "--tag", "monsterr")) as { time: string }[]).map((s) => new Date(s.time)).sort((a, b) => b.getTime() - a.getTime());
+        // A snapshot of another stack in the same repository: never pruned by this one.
+        restic("backup", "--quiet", "--host", "monsterr-other", "--tag", "monsterr", "--time", "2025-01-01 03:30:00", path.join(root, "sonarr/config.xml"));
+        expect(sh([path.join(bin, "backup.sh"), "run"])).toMatchObject({ code: 0 });
+        expect(restic("snapshots", "--json", "--host", "monsterr-other")).toContain("2025-01-01");
+        const kept = (JSON.parse(restic("snapshots", "--json", "--host", "monsterr-dev", "--tag", "monsterr")) as { time: string }[]).map((s) => new Date(s.time)).sort((a, b) => b.getTime() - a.getTime());
         const days = new Set(kept.map((t) => t.toISOString().slice(0, 10)));
         const months = new Set(kept.map((t) => t.toISOString().slice(0, 7)));
         console.log(`retention: ${kept.length} snapshots kept of ${nights.length + 2}, oldest ${kept[kept.length - 1].toISOString().slice(0, 10)}`);

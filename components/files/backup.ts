@@ -17,6 +17,11 @@ export interface BackupPaths {
     secretsDir: string;
     /** node-exporter's textfile collector reads the results from here. */
     textfileDir: string;
+    /**
+     * The host name snapshots are recorded under (`monsterr-<stack>`), not the machine's: a new machine restoring
+     * after a loss finds its stack's snapshots, and stacks sharing a repository never prune or restore each other's.
+     */
+    snapshotHost: string;
 }
 
 export const BACKUP_SCRIPT = "/usr/local/lib/monsterr/backup.sh";
@@ -52,6 +57,7 @@ function environment(backup: BackupConfig, paths: BackupPaths, hasS3: boolean): 
         ...(hasS3 ? [`set -a; . ${shQuote(`${paths.secretsDir}/${S3_ENV_ID}`)}; set +a`] : []),
         `root=${shQuote(paths.configRoot)}`,
         `staging="$root/${STAGING}"`,
+        `snaphost=${shQuote(paths.snapshotHost)}`,
     ];
 }
 
@@ -105,11 +111,11 @@ export function backupScript(backup: BackupConfig, paths: BackupPaths, enabled: 
         '        for f in "$db" "$db-wal" "$db-shm" "$db-journal"; do printf \'%s\\n\' "$f" | sed \'s/[][*?\\\\]/\\\\&/g\' >> "$staging/exclude"; done',
         '    done < "$staging/candidates"',
         ...stop.map((c) => `    if [ "$(docker inspect -f '{{.State.Running}}' ${c} 2>/dev/null)" = true ]; then docker stop -t 60 ${c} >/dev/null; restart="$restart ${c}"; fi`),
-        `    restic backup --quiet --json --tag ${SNAPSHOT_TAG} --exclude-file "$staging/exclude" "$root" > "$staging/summary"`,
+        `    restic backup --quiet --json --host "$snaphost" --tag ${SNAPSHOT_TAG} --exclude-file "$staging/exclude" "$root" > "$staging/summary"`,
         "    start_again",
         '    added=$(sed -n \'s/.*"message_type":"summary".*"data_added":\\([0-9]*\\).*/\\1/p\' "$staging/summary" | tail -n 1)',
         '    added=${added:-0}',
-        `    restic forget --quiet --tag ${SNAPSHOT_TAG} --group-by host,tags ${keep} --prune`,
+        `    restic forget --quiet --host "$snaphost" --tag ${SNAPSHOT_TAG} --group-by host,tags ${keep} --prune`,
         "}",
         "",
         "check() {",
@@ -150,7 +156,7 @@ export function restoreScript(backup: BackupConfig, paths: BackupPaths, enabled:
         "umask 077",
         ...environment(backup, paths, hasS3),
         `apps=${shQuote(apps.join(" "))}`,
-        `usage="usage: monsterr-restore <app>|all [snapshot]; apps: $apps; snapshots: RESTIC_REPOSITORY=... restic snapshots --tag ${SNAPSHOT_TAG}"`,
+        `usage="usage: monsterr-restore <app>|all [snapshot]; apps: $apps; snapshots: RESTIC_REPOSITORY=... restic snapshots --host $snaphost --tag ${SNAPSHOT_TAG}"`,
         'app=${1:-}; snapshot=${2:-latest}',
         'case " $apps all " in *" $app "*) ;; *) echo "$usage" >&2; exit 2;; esac',
         '[ -n "$app" ] || { echo "$usage" >&2; exit 2; }',
@@ -159,7 +165,7 @@ export function restoreScript(backup: BackupConfig, paths: BackupPaths, enabled:
         "trap 'rm -rf \"$work\"' EXIT",
         'includes=""',
         'for f in $folders; do includes="$includes --include $root/$f --include $staging/sqlite/$f"; done',
-        `restic restore "$snapshot" --tag ${SNAPSHOT_TAG} --target "$work" $includes`,
+        `restic restore "$snapshot" --host "$snaphost" --tag ${SNAPSHOT_TAG} --target "$work" $includes`,
         'stamp=$(date +%Y%m%d-%H%M%S)',
         'stopped=""',
         'for c in $containers; do if docker inspect "$c" >/dev/null 2>&1; then docker stop -t 60 "$c" >/dev/null; stopped="$stopped $c"; fi; done',
