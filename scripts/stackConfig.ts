@@ -28,6 +28,11 @@ export function toEngineConfig(config: Record<string, unknown>): EngineConfig {
         if (isSecure(value)) {
             values[key] = SECRET_PLACEHOLDER;
             secretKeys.push(key);
+        } else if (hasSecure(value)) {
+            // `pulumi config set --secret --path k.a` keeps the object and encrypts the leaf; the CLI then hands the
+            // program the whole key as a secret.
+            values[key] = JSON.stringify(replaceSecure(value));
+            secretKeys.push(key);
         } else if (typeof value === "object" && value !== null) {
             values[key] = JSON.stringify(value);
         } else {
@@ -39,4 +44,15 @@ export function toEngineConfig(config: Record<string, unknown>): EngineConfig {
 
 function isSecure(v: unknown): boolean {
     return typeof v === "object" && v !== null && Object.keys(v).length === 1 && "secure" in v;
+}
+
+function hasSecure(v: unknown): boolean {
+    return typeof v === "object" && v !== null && Object.values(v).some((x) => isSecure(x) || hasSecure(x));
+}
+
+function replaceSecure(v: unknown): unknown {
+    if (isSecure(v)) return SECRET_PLACEHOLDER;
+    if (Array.isArray(v)) return v.map(replaceSecure);
+    if (typeof v === "object" && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, replaceSecure(x)]));
+    return v;
 }

@@ -34,3 +34,13 @@ describe("the plan's summary", () => {
         expect(s.credentials.some((c) => c.includes("alice"))).toBe(false);
     });
 });
+
+describe("a stack file with secrets set by path", () => {
+    it("reads `--secret --path` values the way the CLI hands them over: the whole key a secret, each leaf a placeholder", () => {
+        const { toEngineConfig, SECRET_PLACEHOLDER } = require("../scripts/stackConfig") as typeof import("../scripts/stackConfig");
+        const c = toEngineConfig({ "monsterr:userPasswords": { alice: { secure: "v1:abc" } }, "monsterr:users": { alice: { email: "a@example.com" } } });
+        expect(c.secretKeys).toEqual(["monsterr:userPasswords"]);
+        expect(JSON.parse(c.values["monsterr:userPasswords"])).toEqual({ alice: SECRET_PLACEHOLDER });
+        expect(JSON.parse(c.values["monsterr:users"])).toEqual({ alice: { email: "a@example.com" } });
+    });
+});
