@@ -31,6 +31,22 @@ describe("the firewall policy (unit)", () => {
         expect(firewallPolicy(config, ["fail2ban", "nginx-proxy-manager"]).ufw.map((r) => r.reason)).toEqual(["sshd", "nginx-proxy-manager", "nginx-proxy-manager"]);
     });
 
+    it("opens sshd where it listens on the host, not where Pulumi connects", () => {
+        const config = sshStack({ host: { type: "ssh", address: "h.example.com", port: 22, sshdPort: 2222, user: "deploy", hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGRlbW8tb25seS1yZXBsYWNlLXdpdGgteW91ci1ob3N0" } });
+        const p = firewallPolicy(config, ["nginx-proxy-manager"]);
+        expect([p.sshPort, p.ufw[0].port]).toEqual([2222, 2222]);
+    });
+
+    it("publishes and opens nothing for qBittorrent behind the VPN, and works from settings without services", () => {
+        // AirVPN over OpenVPN needs no credentials, so the unit stack has none to give.
+        const vpn = sshStack({ vpn: { provider: "airvpn", type: "openvpn" } });
+        const withVpn = firewallPolicy({ ...vpn }, ["nginx-proxy-manager", "gluetun", "qbittorrent"]);
+        expect(withVpn.published.map((x) => x.service)).toEqual(["nginx-proxy-manager", "nginx-proxy-manager"]);
+        expect(withVpn.ufw.map((r) => r.reason)).toEqual(["sshd", "nginx-proxy-manager", "nginx-proxy-manager"]);
+        const bare = firewallPolicy({ host: vpn.host, torrentPort: 6881 }, ["qbittorrent"]);
+        expect(bare.published.map((x) => `${x.service}:${x.hostPort}/${x.protocol}`)).toEqual(["qbittorrent:6881/tcp", "qbittorrent:6881/udp"]);
+    });
+
     it("lets through DOCKER-USER replies, container egress and the published ports only, dropping the rest to bridges", () => {
         const config = sshStack({ torrentPort: 6881 });
         const rules = dockerUserRules(firewallPolicy(config, ["nginx-proxy-manager", "qbittorrent"])).map((r) => [...r.args, "-j", r.target].join(" "));
