@@ -50,6 +50,10 @@ export interface MonitoringConfig {
     retentionTime: string;
     /** Prometheus `--storage.tsdb.retention.size`, e.g. 10GB. */
     retentionSize: string;
+    /** When the update notifier (Diun) looks for newer images: a five-field cron schedule, at most hourly. */
+    updateCheck: string;
+    /** An update published this many days ago and still not deployed raises ImageUpdateOverdue. */
+    updatesOverdueDays: number;
 }
 
 export interface NetworkConfig {

@@ -1,4 +1,5 @@
 import { CATALOG, SERVICE_NAMES, ServiceName } from "./catalog";
+import { newerTagPattern } from "./catalog/versioning";
 import { ALERTING_SECRET_KEYS, validateAlerting } from "./alerting";
 import { ConfigError, ConfigIssue } from "./errors";
 import { isIPv6 } from "net";
@@ -240,10 +241,20 @@ function validateMonitoring(value: unknown, bad: Bad): MonitoringConfig | undefi
         bad("monitoring", "must be an object", `pulumi config set --path ${k("monitoring.retentionTime")} 30d`);
         return undefined;
     }
-    unknownFields(o, ["retentionTime", "retentionSize"], "monitoring", bad);
+    unknownFields(o, ["retentionTime", "retentionSize", "updateCheck", "updatesOverdueDays"], "monitoring", bad);
     const retentionTime = str(o.retentionTime) ?? "30d";
     const retentionSize = str(o.retentionSize) ?? "10GB";
+    const updateCheck = str(o.updateCheck) ?? "17 */6 * * *";
+    const updatesOverdueDays = int(o.updatesOverdueDays, 14);
     let ok = true;
+    if (!CRON_HOURLY_AT_MOST.test(updateCheck)) {
+        bad("monitoring.updateCheck", `'${show(o.updateCheck)}' is not a five-field cron schedule with a fixed minute`, "use e.g. '17 */6 * * *' (every 6 hours): at most hourly, so registries' rate limits are never near");
+        ok = false;
+    }
+    if (updatesOverdueDays === undefined || updatesOverdueDays < 1 || updatesOverdueDays > 365) {
+        bad("monitoring.updatesOverdueDays", `'${show(o.updatesOverdueDays)}' is not a number of days`, "use a whole number from 1 to 365, e.g. 14");
+        ok = false;
+    }
     if (!/^[1-9]\d{0,4}(h|d|w|y)$/.test(retentionTime)) {
         bad("monitoring.retentionTime", `'${show(retentionTime)}' is not a Prometheus duration`, "use a whole number of hours, days, weeks or years, e.g. 30d");
         ok = false;
@@ -252,8 +263,13 @@ function validateMonitoring(value: unknown, bad: Bad): MonitoringConfig | undefi
         bad("monitoring.retentionSize", `'${show(retentionSize)}' is not a Prometheus size`, "use a whole number of MB, GB or TB, e.g. 10GB");
         ok = false;
     }
-    return ok ? { retentionTime, retentionSize } : undefined;
+    return ok ? { retentionTime, retentionSize, updateCheck, updatesOverdueDays: updatesOverdueDays! } : undefined;
 }
+
+/** A cron field: `*`, a number or range, with an optional step, comma-separated. */
+const CRON_FIELD = String.raw`(?:\*|\d{1,2}(?:-\d{1,2})?)(?:\/\d{1,2})?(?:,(?:\*|\d{1,2}(?:-\d{1,2})?)(?:\/\d{1,2})?)*`;
+/** Minute, hour, day of month, month, day of week; the minute one plain number, so it runs at most hourly. */
+const CRON_HOURLY_AT_MOST = new RegExp(String.raw`^[0-5]?\d ${CRON_FIELD} ${CRON_FIELD} ${CRON_FIELD} ${CRON_FIELD}$`);
 
 const PRIVATE_RANGES: [number, number][] = [
     [0x0a000000, 8], // 10.0.0.0/8
@@ -341,6 +357,9 @@ function validateServices(value: unknown, vpn: boolean, bad: Bad): Record<Servic
         const tag = str(ov.tag) ?? s.image.tag;
         if (tag === "latest" || !(TAG.test(tag) || DIGEST.test(tag))) {
             bad(`${key}.tag`, tag === "latest" ? "may not be latest: updates must be deliberate" : `'${show(tag)}' is not an image tag or sha256 digest`, `pin a version, e.g. ${s.image.tag}`);
+            ok = false;
+        } else if (!DIGEST.test(tag) && !newerTagPattern({ repository: s.image.repository, tag })) {
+            bad(`${key}.tag`, `'${show(tag)}' is not shaped like ${s.name}'s version tags, so no update could ever be noticed for it`, `pin a tag shaped like ${s.image.tag}, or a sha256: digest`);
             ok = false;
         }
         const memoryMb = int(ov.memoryMb, s.memoryMb);

@@ -237,11 +237,18 @@ describe("monitoring files (real validators)", () => {
         expect(am.global).toMatchObject({ smtp_smarthost: "smtp.example.com:587", smtp_auth_username: "alerts@example.com", smtp_auth_password_file: "/etc/alertmanager/secrets/smtp-password", smtp_require_tls: true });
         expect(am.route.routes.map((x) => [x.receiver, x.matchers[0]])).toEqual([
             ["heartbeat", 'alertname="Watchdog"'],
+            ["null", 'alertname=~"ImageUpdateAvailable|ImageUpdateOverdue"'],
             ["email", 'severity=~"critical|warning"'],
             ["webhook", 'severity="critical"'],
             ["ntfy", 'severity=~"critical|warning"'],
             ["discord", 'severity="critical"'],
         ]);
+        // Where amtool routes each kind of alert: updates reach the warning receivers on their own weekly route.
+        const routed = (...labels: string[]) => runProgram("amtool", ["config", "routes", "test", "--config.file=alertmanager.yml", ...labels], { cwd: dir }).out.replace(/^Warning: .*\n/m, "").trim();
+        expect(routed("alertname=ImageUpdateAvailable", "severity=warning", "image=redis")).toBe("email,ntfy");
+        expect(routed("alertname=ImageUpdateOverdue", "severity=warning")).toBe("email,ntfy");
+        expect(routed("alertname=ContainerDown", "severity=critical")).toBe("email,webhook,ntfy,discord");
+        expect(routed("alertname=Watchdog", "severity=none")).toBe("heartbeat");
         const ntfy = am.receivers.find((x) => x.name === "ntfy")!;
         expect(ntfy.webhook_configs[0]).toMatchObject({ url: "https://ntfy.sh/monsterr-alerts?template=alertmanager", http_config: { authorization: { type: "Bearer", credentials_file: "/etc/alertmanager/secrets/ntfy-token" } } });
         // No secret is inlined in the plain config file.

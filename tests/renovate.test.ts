@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { CATALOG } from "../config/catalog";
+import { SAME_MAJOR, VERSION_SCHEMES, greaterThanPattern, newerTagPattern, renovateVersioning } from "../config/catalog/versioning";
 
 /**
  * renovate.json against the catalog, offline: its regex managers find every pinned image exactly once, and the
@@ -11,7 +12,7 @@ import { CATALOG } from "../config/catalog";
 const ROOT = path.join(__dirname, "..");
 const config = JSON.parse(fs.readFileSync(path.join(ROOT, "renovate.json"), "utf8")) as {
     customManagers: { managerFilePatterns: string[]; matchStrings: string[]; datasourceTemplate: string }[];
-    packageRules: { matchPackageNames?: string[]; versioning?: string }[];
+    packageRules: { matchPackageNames?: string[]; versioning?: string; matchUpdateTypes?: string[]; enabled?: boolean }[];
 };
 
 interface Parsed {
@@ -113,4 +114,65 @@ describe("renovate.json", () => {
         expect(qbt("5.2.4_v2.0.14-ls470")!.compatibility).toBe(qbt("5.2.3_v2.0.13-ls469")!.compatibility);
         expect(qbt("5.2.4_v1.2.20-ls470")!.compatibility).not.toBe(qbt("5.2.3_v2.0.13-ls469")!.compatibility);
     });
+
+    it("spells each tag scheme of config/catalog/versioning.ts as its package rule does, and keeps the same majors", () => {
+        const ruled = config.packageRules.filter((r) => r.versioning).flatMap((r) => r.matchPackageNames!.map((p) => ({ p, v: r.versioning })));
+        expect(Object.fromEntries(ruled.map(({ p, v }) => [p, v]))).toEqual(Object.fromEntries(Object.entries(VERSION_SCHEMES).map(([p, s]) => [p, renovateVersioning(s)])));
+        const held = config.packageRules.filter((r) => r.enabled === false && r.matchUpdateTypes?.includes("major")).flatMap((r) => r.matchPackageNames!);
+        expect(held.sort()).toEqual([...SAME_MAJOR].sort());
+    });
+
+    it("matches a number greater than any given one, and no other", () => {
+        for (const v of [0, 1, 7, 9, 10, 19, 99, 100, 316, 909, 2979, 10828]) {
+            const re = new RegExp(`^${greaterThanPattern(String(v))}$`);
+            for (let x = 0; x < 12000; x += x < 400 ? 1 : 37) expect({ v, x, match: re.test(String(x)) }).toEqual({ v, x, match: x > v });
+        }
+    });
+
+    it("has the update notifier watch exactly the tags Renovate would propose over each pinned one", () => {
+        let checked = 0;
+        for (const i of images.filter((x) => !x.tag.startsWith("sha256:"))) {
+            const pattern = newerTagPattern(i);
+            expect({ image: i.repository, pattern: typeof pattern }).toEqual({ image: i.repository, pattern: "string" });
+            const re = new RegExp(pattern!);
+            const parse = versioningOf(i.repository);
+            const pinned = parse(i.tag)!;
+            const compatible = (t: string) => {
+                if (parse === dockerParse) return dockerCompatible(t, i.tag);
+                return parse(t)!.compatibility === pinned.compatibility;
+            };
+            for (const t of variants(i.tag)) {
+                const p = parse(t);
+                const newer = !!p && compatible(t) && compare(p, pinned) > 0 && (!SAME_MAJOR.includes(i.repository) || p.release[0] === pinned.release[0]);
+                expect({ image: i.repository, tag: t, watched: re.test(t) }).toEqual({ image: i.repository, tag: t, watched: newer });
+                checked++;
+            }
+        }
+        console.log(`update notifier: ${checked} candidate tags checked against Renovate's ordering`);
+    });
 });
+
+/** Tags around a pinned one: each number (one or two at a time) set lower, equal, higher, longer, or to 0. */
+function variants(tag: string): string[] {
+    const runs = [...tag.matchAll(/\d+/g)].map((m) => ({ at: m.index!, text: m[0] }));
+    const options = (v: string) => [...new Set([0, Number(v) - 1, Number(v) + 1, Number(v) + 9, Number(v) * 10 + 1].filter((x) => x >= 0).map(String))];
+    const apply = (changes: Map<number, string>) => {
+        let out = "";
+        let last = 0;
+        runs.forEach((r, i) => {
+            out += tag.slice(last, r.at) + (changes.get(i) ?? r.text);
+            last = r.at + r.text.length;
+        });
+        return out + tag.slice(last);
+    };
+    const out = new Set<string>();
+    runs.forEach((a, i) => {
+        for (const x of options(a.text)) {
+            out.add(apply(new Map([[i, x]])));
+            runs.forEach((b, j) => {
+                if (j > i) for (const y of options(b.text)) out.add(apply(new Map([[i, x], [j, y]])));
+            });
+        }
+    });
+    return [...out];
+}

@@ -257,9 +257,44 @@ export const BACKUP_RULES: RuleGroup = {
     ],
 };
 
-/** Every rule group of a stack: the fixed ones, the containers it deploys, and the backup's when it runs. */
-export function ruleGroups(enabled: readonly ServiceName[], backup = false): RuleGroup[] {
-    return [...RULE_GROUPS, expectedContainers(enabled), ...(backup ? [BACKUP_RULES] : [])];
+/**
+ * When a newer image than the running pin was first seen, per pinned image: Diun's notes (components/files/diun.ts)
+ * joined to the pins the stack deploys now, so notes about an older pin drop out by themselves after an update.
+ */
+const UPDATE_PENDING_SINCE =
+    'min by (image, pinned, services) (monsterr_image_newer_tag_seen_timestamp_seconds{job="node-exporter"} * on (image, pinned) group_left (services) monsterr_image_pinned_info{job="node-exporter"})';
+
+/** Image updates: a notice when one is published, a warning when it has waited too long (`monitoring.updatesOverdueDays`). */
+export function updateRules(overdueDays: number): RuleGroup {
+    return {
+        name: "updates",
+        rules: [
+            {
+                alert: "ImageUpdateAvailable",
+                expr: `${UPDATE_PENDING_SINCE} > 0`,
+                labels: { severity: "warning", scope: "service" },
+                annotations: {
+                    summary: "A newer {{ $labels.image }} than {{ $labels.pinned }} is published",
+                    description: "Renovate's pull request for it shows the containers the update replaces; merge it and pulumi up (or bump the tag in config/catalog/). Nothing on the host updates by itself.",
+                },
+            },
+            {
+                alert: "ImageUpdateOverdue",
+                expr: `time() - ${UPDATE_PENDING_SINCE} > ${overdueDays * 86400}`,
+                labels: { severity: "warning", scope: "service" },
+                annotations: {
+                    summary: `{{ $labels.image }} has had an update waiting for more than ${overdueDays} days`,
+                    description: `A newer image than {{ $labels.pinned }} was first seen {{ $value | humanizeDuration }} ago and is still not deployed: review and merge its Renovate pull request, then pulumi up.`,
+                },
+            },
+        ],
+    };
+}
+
+/** Every rule group of a stack: the fixed ones, the containers it deploys, the backup's when it runs, the update notifier's. */
+export function ruleGroups(enabled: readonly ServiceName[], backup = false, updatesOverdueDays = 14): RuleGroup[] {
+    const updates = enabled.includes("diun") && enabled.includes("node-exporter");
+    return [...RULE_GROUPS, expectedContainers(enabled), ...(backup ? [BACKUP_RULES] : []), ...(updates ? [updateRules(updatesOverdueDays)] : [])];
 }
 
 export function ruleFilePath(group: RuleGroup): string {

@@ -51,6 +51,9 @@ const SECRET_FILES = {
     discord: { key: "alertingDiscordUrl", file: "secrets/discord-url" },
 } as const satisfies Record<string, { key: keyof StackSecrets; file: string }>;
 
+/** The update notifier's alerts (alertingRules.ts updateRules). */
+export const UPDATE_ALERTS = ["ImageUpdateAvailable", "ImageUpdateOverdue"];
+
 const inContainer = (file: string) => `${ALERTMANAGER_ETC}/${file}`;
 
 function severityMatcher(min: Severity): string {
@@ -109,6 +112,18 @@ export function alertmanagerConfig(a: AlertingConfig): AlertmanagerConfig {
             ],
         });
         routes.push({ receiver: "discord", matchers: [severityMatcher(a.discord.minSeverity)], continue: true });
+    }
+
+    // Update notices come once a week while pending, all images in one message, not every repeatInterval.
+    const receiverRoutes = routes.filter((r) => r.receiver !== "heartbeat");
+    if (receiverRoutes.length) {
+        routes.splice(routes.length - receiverRoutes.length, 0, {
+            receiver: "null",
+            matchers: [`alertname=~"${UPDATE_ALERTS.join("|")}"`],
+            group_by: ["alertname"],
+            repeat_interval: "168h",
+            routes: receiverRoutes,
+        });
     }
 
     return {

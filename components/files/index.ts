@@ -2,6 +2,7 @@ import { ServiceName } from "../../config/catalog";
 import { autheliaFiles } from "./authelia";
 import { alertmanagerFiles } from "./alertmanager";
 import { blackboxFiles } from "./blackbox";
+import { diunFiles, nodeExporterFiles } from "./diun";
 import { fail2banFiles } from "./fail2ban";
 import { grafanaFiles } from "./grafana";
 import { nginxProxyManagerFiles } from "./nginxProxyManager";
@@ -27,4 +28,6 @@ export const FILE_BUILDERS: Partial<Record<ServiceName, FileBuilder>> = {
     qbittorrent: qbittorrentFiles,
     nzbget: nzbgetFiles,
     bazarr: bazarrFiles,
+    "node-exporter": nodeExporterFiles,
+    diun: diunFiles,
 };

@@ -78,5 +78,5 @@ export function serializePrometheusConfig(config: PrometheusConfig): string {
 /** prometheus.yml and one rule file per group, under etc/ (mounted read-only at /etc/prometheus). */
 export const prometheusFiles: FileBuilder = ({ config, enabled }) => [
     { path: "etc/prometheus.yml", content: serializePrometheusConfig(prometheusConfig(config.domain, enabled)) },
-    ...ruleGroups(enabled, config.backup.enabled && enabled.includes("node-exporter")).map((g) => ({ path: `etc/${ruleFilePath(g)}`, content: serializeRuleGroup(g) })),
+    ...ruleGroups(enabled, config.backup.enabled && enabled.includes("node-exporter"), config.monitoring.updatesOverdueDays).map((g) => ({ path: `etc/${ruleFilePath(g)}`, content: serializeRuleGroup(g) })),
 ];

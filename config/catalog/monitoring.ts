@@ -222,6 +222,40 @@ export const MONITORING: ServiceSpec[] = [
         enabledByDefault: true,
         companionOf: ["qbittorrent", "prometheus"],
     },
+    {
+        name: "diun",
+        group: "monitoring",
+        description: "Notices images newer than the pinned ones for ImageUpdateAvailable; notify only, it never pulls or restarts",
+        image: { repository: "crazymax/diun", tag: "4.33.0" },
+        // Its gRPC API, for its own CLI and healthcheck; on loopback only (env below).
+        port: 42286,
+        flavor: "plain",
+        // edge: the way out to the registries. No Docker socket: the images to watch come from the catalog (etc/images.yml).
+        networks: ["edge"],
+        volumes: [
+            { source: { kind: "config", sub: "etc" }, target: "/etc/diun", readOnly: true },
+            { source: { kind: "config", sub: "data" }, target: "/data" },
+            // Its notify script records what it saw for node-exporter's textfile collector (components/files/diun.ts).
+            { source: { kind: "config", service: "node-exporter", sub: "textfile" }, target: "/textfile" },
+        ],
+        // Picks the database of the current image list, then runs the image's own diun (Dockerfile v4.33.0: ENTRYPOINT diun).
+        entrypoint: ["/bin/sh", "/etc/diun/start.sh"],
+        command: ["diun", "serve", "--config", "/etc/diun/diun.yml"],
+        // The gRPC API has no authentication (cmd/serve.go: default :42286 on every interface): loopback only.
+        env: { GRPC_AUTHORITY: "127.0.0.1:42286", LOG_NOCOLOR: "true" },
+        healthcheck: {
+            test: ["CMD", "diun", "healthcheck"],
+            interval: "30s",
+            timeout: "5s",
+            retries: 3,
+            startPeriod: "1m0s",
+            why: "diun healthcheck asks the gRPC health service on 127.0.0.1:42286 (cmd/healthcheck.go, v4.33.0; upstream's compose example)",
+        },
+        memoryMb: 64,
+        enabledByDefault: true,
+        companionOf: ["prometheus"],
+        requires: ["node-exporter"],
+    },
 ];
 
 /** One exportarr per *arr app: the app's queue, library and health issues, read with its generated API key. */

@@ -209,6 +209,7 @@ export const SERVICE_NAMES = [
     "exportarr-prowlarr",
     "exportarr-readarr",
     "qbittorrent-exporter",
+    "diun",
 ] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 

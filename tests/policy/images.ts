@@ -41,5 +41,6 @@ export const IMAGES: Record<string, ImageFacts> = {
     "ghcr.io/onedr0p/exportarr": { tools: [], source: "Dockerfile v2.3.0: gcr.io/distroless/static" },
     "organizr/organizr": { tools: ["sh", "curl", "wget", "nc"], source: "Organizr/docker-base linux-amd64.Dockerfile: apk add curl" },
     "ghcr.io/seerr-team/seerr": { tools: ["sh", "wget"], source: "Dockerfile: node alpine base; upstream's docs use wget" },
+    "crazymax/diun": { tools: ["sh", "wget", "diun"], source: "Dockerfile v4.33.0: alpine:3.23 (busybox sh, wget), /usr/local/bin/diun; no HEALTHCHECK, `diun healthcheck` since 4.33.0" },
     "lakker/pulsarr": { tools: ["sh", "wget"], source: "docker-healthcheck.sh (busybox wget), alpine userland in docker-entrypoint.sh" },
 };

@@ -48,6 +48,8 @@ export const METRICS: Record<string, string> = {
     monsterr_backup_last_success_timestamp_seconds: "backup.sh run",
     monsterr_backup_installed_timestamp_seconds: "backup.sh init",
     monsterr_backup_check_last_status: "backup.sh check",
+    monsterr_image_newer_tag_seen_timestamp_seconds: "Diun's notify script (components/files/diun.ts)",
+    monsterr_image_pinned_info: "the program's textfile (components/files/diun.ts pinnedInfo)",
     // Alertmanager v0.34.0
     alertmanager_notifications_failed_total: "alertmanager v0.34.0 notify/metrics.go:48",
 };

@@ -156,7 +156,7 @@ describe("Redis, logrotate, NPM's seeded log, YAML (unit)", () => {
     });
 
     it("the services with generated files, each to its builder", () => {
-        expect(Object.keys(FILE_BUILDERS).sort()).toEqual(["alertmanager", "authelia", "bazarr", "blackbox-exporter", "fail2ban", "grafana", "nginx-proxy-manager", "nzbget", "prometheus", "qbittorrent", "redis"]);
+        expect(Object.keys(FILE_BUILDERS).sort()).toEqual(["alertmanager", "authelia", "bazarr", "blackbox-exporter", "diun", "fail2ban", "grafana", "nginx-proxy-manager", "node-exporter", "nzbget", "prometheus", "qbittorrent", "redis"]);
         expect(FILE_BUILDERS.redis).toBe(redisFiles);
         expect(FILE_BUILDERS.nzbget).toBe(nzbgetFiles);
         expect(FILE_BUILDERS.qbittorrent).toBe(qbittorrentFiles);

@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
-import { BACKUP_RULES, RULE_GROUPS, expectedContainers, ruleFilePath, ruleGroups, serializeRuleGroup } from "../../../components/files/alertingRules";
+import { BACKUP_RULES, RULE_GROUPS, expectedContainers, ruleFilePath, ruleGroups, serializeRuleGroup, updateRules } from "../../../components/files/alertingRules";
 import { ALERTMANAGER_ETC, alertmanagerConfig, alertmanagerFiles, discordSlackUrl } from "../../../components/files/alertmanager";
 import { blackboxConfig, blackboxFiles } from "../../../components/files/blackbox";
 import { DASHBOARD_DIR, PROMETHEUS_DATASOURCE_UID, dashboardProviders, dashboards, datasources, grafanaFiles } from "../../../components/files/grafana";
@@ -109,7 +109,7 @@ describe("alert rules (unit)", () => {
     it("the committed promtool cases pass on the rules as generated now (each alert fires when it should, and only then)", () => {
         const d = dir("rules");
         fs.mkdirSync(path.join(d, "rules"));
-        const groups = [...RULE_GROUPS, expectedContainers(["sonarr", "radarr", "qbittorrent"]), BACKUP_RULES];
+        const groups = [...RULE_GROUPS, expectedContainers(["sonarr", "radarr", "qbittorrent"]), BACKUP_RULES, updateRules(14)];
         for (const g of groups) fs.writeFileSync(path.join(d, ruleFilePath(g)), serializeRuleGroup(g));
         const tests = fs.readdirSync(PROMTOOL_TESTS).filter((f) => f.endsWith(".test.yml")).sort();
         expect(tests.map((t) => t.replace(".test.yml", ""))).toEqual(groups.map((g) => g.name).sort());
@@ -125,8 +125,12 @@ describe("alert rules (unit)", () => {
             expect(rule.annotations.summary.length).toBeGreaterThan(10);
             expect(rule.annotations.description.length).toBeGreaterThan(20);
         }
-        expect(ruleGroups(all()).map((g) => g.name)).toEqual(["host", "containers", "targets", "apps", "probes", "monitoring", "expected-containers"]);
-        expect(ruleGroups(all(), true).map((g) => g.name)).toEqual(["host", "containers", "targets", "apps", "probes", "monitoring", "expected-containers", "backup"]);
+        const fixed = ["host", "containers", "targets", "apps", "probes", "monitoring", "expected-containers"];
+        expect(ruleGroups(all()).map((g) => g.name)).toEqual([...fixed, "updates"]);
+        expect(ruleGroups(all(), true).map((g) => g.name)).toEqual([...fixed, "backup", "updates"]);
+        expect(ruleGroups(all().filter((s) => s !== "diun"), true).map((g) => g.name)).toEqual([...fixed, "backup"]);
+        expect(ruleGroups(all().filter((s) => s !== "node-exporter")).map((g) => g.name)).toEqual(fixed);
+        expect(ruleGroups(all(), false, 30).find((g) => g.name === "updates")!.rules[1].expr).toMatch(/ > 2592000$/);
     });
 
     it("one ContainerDown per enabled container, in catalog order, naming it", () => {
@@ -175,12 +179,17 @@ describe("Alertmanager configuration (unit)", () => {
             smtp_auth_password_file: "/etc/alertmanager/secrets/smtp-password",
             smtp_require_tls: true,
         });
-        expect(c.route.routes).toEqual([
-            { receiver: "heartbeat", matchers: ['alertname="Watchdog"'], group_wait: "0s", group_interval: "1m", repeat_interval: "5m" },
+        const receiverRoutes = [
             { receiver: "email", matchers: ['severity=~"critical|warning"'], continue: true },
             { receiver: "webhook", matchers: ['severity="critical"'], continue: true },
             { receiver: "ntfy", matchers: ['severity=~"critical|warning"'], continue: true },
             { receiver: "discord", matchers: ['severity="critical"'], continue: true },
+        ];
+        expect(c.route.routes).toEqual([
+            { receiver: "heartbeat", matchers: ['alertname="Watchdog"'], group_wait: "0s", group_interval: "1m", repeat_interval: "5m" },
+            // Update notices: the same receivers, once a week, one message per alert name.
+            { receiver: "null", matchers: ['alertname=~"ImageUpdateAvailable|ImageUpdateOverdue"'], group_by: ["alertname"], repeat_interval: "168h", routes: receiverRoutes },
+            ...receiverRoutes,
         ]);
         const bearer = (f: string) => ({ authorization: { type: "Bearer", credentials_file: `${ALERTMANAGER_ETC}/secrets/${f}` } });
         expect(c.receivers).toEqual([
@@ -215,7 +224,7 @@ describe("Alertmanager configuration (unit)", () => {
             { url: "https://h.example.com/x", send_resolved: true },
             { url: "https://ntfy.sh/t?template=alertmanager", send_resolved: true },
         ]);
-        expect(c.route.routes!.map((r) => r.matchers![0])).toEqual(['severity="critical"', 'severity=~"critical|warning"', 'severity="critical"']);
+        expect(c.route.routes!.map((r) => r.matchers![0])).toEqual(['alertname=~"ImageUpdateAvailable|ImageUpdateOverdue"', 'severity="critical"', 'severity=~"critical|warning"', 'severity="critical"']);
     });
 
     it("Discord's Slack endpoint from any spelling of its webhook URL", () => {
