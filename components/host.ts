@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ServiceName, spec } from "../config/catalog";
 import { StorageConfig } from "../config/types";
 import { hostCommand } from "./hostCommand";
+import { dirProbe, withRepair } from "./hostState";
 import { HostTarget } from "./hostTarget";
 import { hostPath } from "./service";
 import { script, shQuote } from "./shell";
@@ -51,12 +52,25 @@ export class Host extends pulumi.ComponentResource {
         const owner = `${args.puid}:${args.pgid}`;
         const dataDirs = ["", ...DATA_TREE].map((d) => shQuote(d ? `${dataRoot}/${d}` : dataRoot)).join(" ");
         // Docker would create a missing bind-mount source as root, unwritable for apps running as the stack user.
-        const appDirs = appDirectories(args.services, args.storage).map(shQuote).join(" ");
+        const appDirList = appDirectories(args.services, args.storage);
+        const appDirs = appDirList.map(shQuote).join(" ");
+        // What refresh reads back: the modes and owners this script sets (owners only where it runs as root), and
+        // that every app folder exists. An app may chmod its own folder; only a missing one breaks a mount.
+        const ssh = args.target.kind === "ssh";
+        const repair = args.target.drift?.static.watch("directories", [
+            { key: `dir ${configRoot}`, command: dirProbe(configRoot, "%a"), expect: "755" },
+            { key: `dir ${this.secretsDir}`, command: dirProbe(this.secretsDir, ssh ? "%a %u:%g" : "%a"), expect: ssh ? `750 0:${args.pgid}` : "750" },
+            ...["", ...DATA_TREE].map((d) => {
+                const p = d ? `${dataRoot}/${d}` : dataRoot;
+                return { key: `dir ${p}`, command: dirProbe(p, ssh ? "%a %u:%g" : "%a"), expect: ssh ? `2775 ${owner}` : "2775" };
+            }),
+            ...appDirList.map((p) => ({ key: `dir ${p}`, command: dirProbe(p, "present"), expect: "present" })),
+        ]);
         // Creating is idempotent; there is deliberately no delete: `pulumi destroy` never removes media or app state.
         this.directories = hostCommand(
             `${name}-directories`,
             {
-                create: script(
+                create: withRepair(script(
                     `install -d -m 0755 ${shQuote(configRoot)}`,
                     `install -d -m 0750 ${shQuote(this.secretsDir)}`,
                     `mkdir -p ${dataDirs}`,
@@ -67,7 +81,7 @@ export class Host extends pulumi.ComponentResource {
                     `  chown ${owner} ${dataDirs}${appDirs ? " " + appDirs : ""}`,
                     "fi",
                     ...(args.target.kind === "ssh" && args.services.includes("fail2ban") ? [AUTH_LOG_LINE] : []),
-                ),
+                ), repair),
             },
             args.target,
             { parent: this },

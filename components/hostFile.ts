@@ -1,6 +1,7 @@
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { hostCommand } from "./hostCommand";
+import { fileProbe, statMode, withRepair } from "./hostState";
 import { HostTarget } from "./hostTarget";
 import { script, shQuote } from "./shell";
 
@@ -84,7 +85,19 @@ export class HostFile extends pulumi.ComponentResource {
               )
             : script(`${FILE_HEADER}${args.path}`, `p=${p}`, ...(args.seedOnly ? ['if [ -e "$p" ]; then cat >/dev/null; exit 0; fi'] : []), ...write);
         const keep = args.seedOnly || args.adopt;
-        this.command = hostCommand(`${name}-write`, { create, ...(keep ? {} : { delete: script(`rm -f ${p}`) }), stdin: content }, args.host, {
+        // Seeds and adopted secrets belong to the host once written: refresh does not watch them.
+        const ssh = args.host.kind === "ssh";
+        const repair = keep
+            ? undefined
+            : args.host.drift?.files.watch(`file ${args.path}`, [
+                  {
+                      key: `file ${args.path}`,
+                      command: fileProbe(args.path, ssh),
+                      expect: content.apply((c) => `${statMode(args.mode)}${ssh ? ` ${args.owner}` : ""} ${crypto.createHash("sha256").update(c).digest("hex")}`),
+                      secret: args.secret,
+                  },
+              ]);
+        this.command = hostCommand(`${name}-write`, { create: withRepair(create, repair), ...(keep ? {} : { delete: script(`rm -f ${p}`) }), stdin: content }, args.host, {
             parent: this,
             dependsOn: opts?.dependsOn,
         });

@@ -1,5 +1,6 @@
 import { HostConfig } from "../config/types";
 import * as pulumi from "@pulumi/pulumi";
+import type { HostStateConnection, HostStateRegistry } from "./hostState";
 
 /** Where host commands run and how the Docker provider reaches the daemon; derived once from the stack config. */
 export interface HostTarget {
@@ -18,6 +19,26 @@ export interface HostTarget {
     };
     /** Wrap scripts in `sudo -n` (a non-root ssh login). */
     sudo: boolean;
+    /**
+     * Where writers register what `refresh` should read back (components/hostState.ts): directories and the firewall
+     * in `static`, generated files in `files` (whose contents may wait for secrets written under the directories).
+     */
+    drift?: { static: HostStateRegistry; files: HostStateRegistry };
+}
+
+/** How a HostState resource reads this host: the same shell, or the same ssh options and key as the Docker provider. */
+export function stateConnection(target: HostTarget): pulumi.Output<HostStateConnection> {
+    const c = target.connection;
+    if (target.kind === "local" || !c) return pulumi.output({ kind: "local" as const });
+    return pulumi.output(c.privateKey ?? "").apply((key) => ({
+        kind: "ssh" as const,
+        host: c.host,
+        port: c.port,
+        user: c.user,
+        sshOpts: target.dockerSshOpts,
+        ...(key ? { privateKey: key } : {}),
+        sudo: target.sudo,
+    }));
 }
 
 /**

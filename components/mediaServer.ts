@@ -5,7 +5,8 @@ import { Books } from "./books";
 import { Core } from "./core";
 import { Downloads } from "./downloads";
 import { Host } from "./host";
-import { hostTarget } from "./hostTarget";
+import { hostTarget, stateConnection } from "./hostTarget";
+import { HostState, HostStateRegistry } from "./hostState";
 import { Media } from "./media";
 import { Monitoring } from "./monitoring";
 import { Networks } from "./networks";
@@ -35,6 +36,9 @@ export class MediaServer extends pulumi.ComponentResource {
     readonly plexToken?: PlexToken;
     /** Nightly restic backups of the config root, when `backup.enabled`. */
     readonly backup?: Backup;
+    /** What refresh reads back on the host: folders and firewall, and the generated files. */
+    readonly hostState?: HostState;
+    readonly fileState?: HostState;
     /** Public URL of every routed service that is enabled. */
     readonly urls: Record<string, string>;
 
@@ -43,9 +47,12 @@ export class MediaServer extends pulumi.ComponentResource {
         const { config } = args;
         const enabled = enabledServices(config);
 
+        const target = hostTarget(config.host, config.secrets.sshPrivateKey);
+        const reader = stateConnection(target);
+        target.drift = { static: new HostStateRegistry(reader), files: new HostStateRegistry(reader) };
         this.host = new Host(
             `${name}-host`,
-            { target: hostTarget(config.host, config.secrets.sshPrivateKey), storage: config.storage, puid: config.puid, pgid: config.pgid, services: enabled },
+            { target, storage: config.storage, puid: config.puid, pgid: config.pgid, services: enabled },
             { parent: this },
         );
         this.networks = new Networks(`${name}-net`, { provider: this.host.provider, subnets: config.networks, enabled }, { parent: this });
@@ -98,6 +105,10 @@ export class MediaServer extends pulumi.ComponentResource {
                 { parent: this },
             );
         }
+
+        // After every writer registered: one resource reads the folders and the firewall, one the generated files.
+        this.hostState = target.drift.static.finish(`${name}-host-state`, { parent: this });
+        this.fileState = target.drift.files.finish(`${name}-file-state`, { parent: this });
 
         this.urls = Object.fromEntries(
             CATALOG.filter((s) => s.route && enabled.includes(s.name)).map((s) => [s.name, `https://${s.route!.subdomain}.${config.domain}`]),

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { hostCommand } from "../hostCommand";
 import { HostTarget } from "../hostTarget";
-import { packagesScript, ufwCreateScript, ufwDeleteScript } from "./firewallScripts";
+import { firewallProbes, packagesScript, ufwCreateScript, ufwDeleteScript } from "./firewallScripts";
+import { withRepair } from "../hostState";
 import { FirewallPolicy } from "./ufwRules";
 
 export interface FirewallArgs {
@@ -27,7 +28,7 @@ export class Firewall extends pulumi.ComponentResource {
         this.packages = hostCommand(`${name}-packages`, { create: packagesScript() }, args.host, { parent: this, dependsOn: args.dependsOn });
         this.rules = hostCommand(
             `${name}-ufw`,
-            { create: ufwCreateScript(args.policy, args.fail2banContainer), delete: ufwDeleteScript(args.fail2banContainer) },
+            { create: withRepair(ufwCreateScript(args.policy, args.fail2banContainer), args.host.drift?.static.watch("firewall", firewallProbes(args.policy))), delete: ufwDeleteScript(args.fail2banContainer) },
             args.host,
             { parent: this, dependsOn: [this.packages] },
         );

@@ -1,3 +1,5 @@
+import * as crypto from "crypto";
+import type { WatchedProbe } from "../hostState";
 import { script, shQuote } from "../shell";
 import { AFTER_RULES, BLOCK_BEGIN, BLOCK_END, FirewallPolicy, UFW_COMMENT_PREFIX, afterRulesBlock, dockerUserRules, ufwRuleSpec } from "./ufwRules";
 
@@ -118,4 +120,31 @@ export function ufwDeleteScript(fail2banContainer?: string): string {
         `rm -f ${UFW_STATE_FILE}`,
         ...restartFail2ban(fail2banContainer),
     );
+}
+
+/**
+ * What refresh reads back of the firewall: UFW active with its default policies, exactly monsterr's UFW rules, the
+ * DOCKER-USER block in after.rules, and every rule of it live in the kernel (a flush shows even before a reload).
+ */
+export function firewallProbes(policy: FirewallPolicy): WatchedProbe[] {
+    const wanted = policy.ufw.map(ufwRuleSpec);
+    const block = afterRulesBlock(policy);
+    return [
+        { key: "firewall ufw status", command: "ufw status | head -n 1", expect: "Status: active" },
+        {
+            key: "firewall ufw defaults",
+            command: "grep -E '^DEFAULT_(INPUT|OUTPUT|FORWARD)_POLICY=' /etc/default/ufw | sort",
+            expect: DEFAULT_POLICIES.map(([key, value]) => `${key}="${value}"`).sort().join(" "),
+        },
+        { key: "firewall ufw rules", command: `${OWN_RULES} | sort`, expect: [...wanted].sort().join(" ") },
+        {
+            key: "firewall after.rules block",
+            command: `awk -v b=${shQuote(BLOCK_BEGIN)} -v e=${shQuote(BLOCK_END)} '$0==b{on=1} on{print} $0==e{on=0}' ${AFTER_RULES} | sha256sum | cut -c1-64`,
+            expect: crypto.createHash("sha256").update(block).digest("hex"),
+        },
+        ...dockerUserRules(policy).map((r) => {
+            const rule = [...r.args, "-j", r.target].join(" ");
+            return { key: `firewall DOCKER-USER ${rule}`, command: `if iptables -w -C DOCKER-USER ${rule}; then echo live; else echo missing; fi`, expect: "live" };
+        }),
+    ];
 }

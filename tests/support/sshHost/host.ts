@@ -109,7 +109,7 @@ export class SshHost {
     }
 
     /** Runs a command line on the host over ssh as @pulumi/command's remote.Command does: the string is the session's command. */
-    ssh(command: string, timeoutMs = 120_000): Run {
+    ssh(command: string, timeoutMs = 120_000, input?: string): Run {
         return run(
             "ssh",
             [
@@ -125,7 +125,7 @@ export class SshHost {
                 `${this.user}@${this.ip}`,
                 command,
             ],
-            undefined,
+            input,
             timeoutMs,
         );
     }
