@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
-import { PLAIN_KEYS, RawConfig, SECRET_KEYS, SecretValuesToCheck, validateConfig } from "./validate";
+import { PLAIN_KEYS, RawConfig, SECRET_KEYS, SecretValuesToCheck, ValidConfig, validateConfig } from "./validate";
 import { SecretPresence, StackConfig, StackSecrets } from "./types";
 
 const NS = "monsterr";
@@ -11,6 +11,23 @@ const NS = "monsterr";
  */
 export function loadConfig(): StackConfig {
     const all = pulumi.runtime.allConfig();
+    const valid = validateEngineConfig(all, isSecretKey);
+    // Validation refused any secret set in plain text: every secret key still set was set with --secret.
+    const set = new Set(Object.keys(all).map(splitKey).filter(([ns]) => ns === NS).map(([, key]) => key));
+    const cfg = new pulumi.Config(NS);
+    const secrets: StackSecrets = {};
+    for (const key of SECRET_KEYS) {
+        const value = set.has(key) ? cfg.getSecret(key) : undefined;
+        if (value !== undefined) secrets[key] = value;
+    }
+    return { ...valid, stack: pulumi.getStack(), secrets };
+}
+
+/**
+ * Validates a stack's `ns:key` -> text values as the engine hands them over (the program, and tools that read the
+ * stack file themselves: the doctor). Throws ConfigError naming each bad key.
+ */
+export function validateEngineConfig(all: Record<string, string>, isSecret: (fullKey: string) => boolean): ValidConfig {
     const raw: RawConfig = {};
     const presence: SecretPresence = {};
     const toCheck: SecretValuesToCheck = {};
@@ -18,21 +35,14 @@ export function loadConfig(): StackConfig {
         const [ns, key] = splitKey(fullKey);
         if (ns !== NS) continue;
         if ((SECRET_KEYS as readonly string[]).includes(key)) {
-            presence[key as keyof StackSecrets] = isSecretKey(fullKey);
+            presence[key as keyof StackSecrets] = isSecret(fullKey);
             if (key === "adminPassword") toCheck.adminPassword = value;
             if (key === "userPasswords") toCheck.userPasswords = parseValue(value);
         } else {
             raw[key] = (PLAIN_KEYS as readonly string[]).includes(key) ? parseValue(value) : value;
         }
     }
-    const valid = validateConfig(raw, presence, toCheck);
-    const cfg = new pulumi.Config(NS);
-    const secrets: StackSecrets = {};
-    for (const key of SECRET_KEYS) {
-        const value = presence[key] ? cfg.getSecret(key) : undefined;
-        if (value !== undefined) secrets[key] = value;
-    }
-    return { ...valid, stack: pulumi.getStack(), secrets };
+    return validateConfig(raw, presence, toCheck);
 }
 
 /** The SDK knows which keys were set with --secret but keeps the check internal; without it, trust the user. */

@@ -1,3 +1,4 @@
+import { DEMO_HOST_KEY, EXAMPLE_DOMAIN } from "../config/examples";
 import { scriptedPath } from "../components/hostFile";
 import { PlannedResource, reveal } from "./offline";
 import { EngineConfig } from "./stackConfig";
@@ -20,9 +21,6 @@ export interface PlanSummary {
 }
 
 const CONTAINER = "docker:index/container:Container";
-/** The example values the committed stack files carry; a plan still holding one is not ready to deploy. */
-const EXAMPLE_DOMAIN = /(^|\.)example\.(com|org|net)$/;
-const DEMO_HOST_KEY = "AAAAC3NzaC1lZDI1NTE5AAAAIGRlbW8tb25seS1yZXBsYWNlLXdpdGgteW91ci1ob3N0";
 /** Warn when the apps' limits exceed the host's memory by this factor: they are caps, but not all can be reached. */
 export const MEMORY_OVERCOMMIT = 2;
 

