@@ -10,6 +10,9 @@ import { HostFacts } from "../doctor/facts";
 import { stackConfig } from "./support/plan";
 import { SshHost } from "./support/sshHost/host";
 import { StubDns, startStubDns } from "./support/stubDns";
+import { scriptedAsker } from "../setup/askers";
+import { runSetup } from "../setup/flow";
+import { StackFile } from "../setup/stackFile";
 
 /**
  * `npm run doctor` against a disposable Debian host over real ssh (pinned host key, sudo) and a stub DNS server:
@@ -168,6 +171,28 @@ describe("npm run doctor on a disposable host", () => {
         } finally {
             host.exec("mv /root/Berlin /usr/share/zoneinfo/Europe/Berlin");
         }
+    });
+});
+
+describe("npm run setup against the disposable host", () => {
+    const answers = (over: Record<string, string> = {}) => ({
+        domain: DOMAIN, adminEmail: "me@home-lab.net", hostType: "ssh", address: host.ip, port: "22", user: host.user,
+        configRoot: "/opt/monsterr", dataRoot: "/data", timezone: "Europe/Berlin", puid: "1000", pgid: "1000", tls: "letsencrypt", ...over,
+    });
+    const fingerprint = () => spawnSync("ssh-keygen", ["-l", "-f", "-"], { input: `${host.ip} ${host.hostKey}\n`, encoding: "utf8" }).stdout.split(" ")[1];
+
+    it("pins the host key only once its fingerprint is confirmed, then checks the host and writes the stack", async () => {
+        const r = await runSetup(scriptedAsker({ ...answers(), hostFingerprint: fingerprint() }, true), { stack: "lab", file: new StackFile(""), identity: keyFile, dnsServers: [dns.server] });
+        expect(r.problems).toEqual([]);
+        const written = new StackFile(r.written!).answers();
+        expect(written).toMatchObject({ hostType: "ssh", address: host.ip, user: "deploy", hostKey: host.hostKey });
+        expect(r.secretCommands[0]).toBe(`pulumi config set --stack lab --secret monsterr:sshPrivateKey < ${keyFile}   # or leave it to ssh-agent`);
+    });
+
+    it("writes nothing when the fingerprint is not the one the host presents", async () => {
+        const r = await runSetup(scriptedAsker({ ...answers(), hostFingerprint: "SHA256:somethingElse" }, true), { stack: "lab", file: new StackFile(""), identity: keyFile, dnsServers: [dns.server] });
+        expect(r.written).toBeUndefined();
+        expect(r.problems).toEqual([`host key: ${fingerprint()} not confirmed; nothing was written. Check the fingerprint on the server's console and run the setup again`]);
     });
 });
 

@@ -1,0 +1,132 @@
+import { ConfigError } from "../config/errors";
+import { validateEngineConfig } from "../config/load";
+import { ValidConfig } from "../config/validate";
+import { toEngineConfig } from "../scripts/stackConfig";
+import { renderResults, runDoctor } from "../doctor";
+import { CheckResult } from "../doctor/checks";
+import { scanHostKey, SshHost } from "../doctor/connect";
+import { Answers, QUESTIONS, Question } from "./questions";
+import { StackFile } from "./stackFile";
+
+/** How the wizard talks to its user: a terminal (inquirer) or a scripted list of answers (tests, pipelines). */
+export interface Asker {
+    ask(q: Question, dflt: string, validate: (v: string) => string | undefined): Promise<string>;
+    /** `id` says which question it is (`hostKey` with the fingerprint as `context`, `writeDespiteFailures`, `write`). */
+    confirm(id: "hostKey" | "writeDespiteFailures" | "write", message: string, dflt: boolean, context?: string): Promise<boolean>;
+    say(text: string): void;
+}
+
+export interface SetupOptions {
+    stack: string;
+    file: StackFile;
+    identity?: string;
+    dnsServers?: string[];
+    /** Accept the summary without asking (the answers file has been reviewed). */
+    yes?: boolean;
+    /** The host checks (the doctor's by default). */
+    doctor?: (config: ValidConfig) => Promise<CheckResult[]>;
+}
+
+export interface SetupResult {
+    /** The stack file's new text, when the user confirmed it. */
+    written?: string;
+    /** Failed checks and refused settings, each with its fix: the reason the wizard stopped or what to fix later. */
+    problems: string[];
+    /** Commands for the secrets, which never go into the stack file. */
+    secretCommands: string[];
+}
+
+/** Which question a setting's key comes from, to ask it again when the program refuses the answer. */
+const KEY_TO_QUESTION: [RegExp, string][] = [
+    [/^monsterr:domain$/, "domain"],
+    [/^monsterr:adminEmail$/, "adminEmail"],
+    [/^monsterr:host\.address$/, "address"],
+    [/^monsterr:host\.(sshdPort|port)$/, "port"],
+    [/^monsterr:host\.user$/, "user"],
+    [/^monsterr:storage\.configRoot$/, "configRoot"],
+    [/^monsterr:storage\.dataRoot$|^monsterr:storage$/, "dataRoot"],
+    [/^monsterr:timezone$/, "timezone"],
+    [/^monsterr:puid$/, "puid"],
+    [/^monsterr:pgid$/, "pgid"],
+    [/^monsterr:torrentPort$/, "torrentPort"],
+    [/^monsterr:tls/, "tls"],
+    [/^monsterr:services/, "disable"],
+    [/^monsterr:alerting/, "ntfyUrl"],
+];
+
+async function askOne(asker: Asker, q: Question, answers: Answers, existing: Answers): Promise<void> {
+    answers[q.id] = await asker.ask(q, answers[q.id] ?? q.default(existing), (v) => q.validate(v, answers));
+}
+
+/**
+ * The whole wizard: every question with the file's values (or detected ones) as defaults, each answer checked as it
+ * is given; the server's host key shown as a fingerprint to confirm before it is pinned; the settings checked by the
+ * program's own validation and the host by the doctor; a summary; nothing written before it is confirmed.
+ */
+export async function runSetup(asker: Asker, opts: SetupOptions): Promise<SetupResult> {
+    const existing = opts.file.answers();
+    const answers: Answers = {};
+    const problems: string[] = [];
+    for (const q of QUESTIONS) if (!q.when || q.when(answers)) await askOne(asker, q, answers, existing);
+
+    const learned: { hostKey?: string; memoryMb?: number } = {};
+    if (answers.hostType === "ssh") {
+        const target: SshHost = { kind: "ssh", address: answers.address, port: Number(answers.port), sshdPort: Number(answers.port), user: answers.user, hostKey: existing.hostKey ?? "" };
+        const seen = scanHostKey(target);
+        if (!seen) {
+            problems.push(`ssh: ${answers.address}:${answers.port} does not answer with an ed25519 host key; check the address and port, and that sshd runs`);
+            return { problems, secretCommands: [] };
+        }
+        const samePin = existing.hostKey === seen.line;
+        asker.say(`${answers.address} presents the host key ${seen.fingerprint}.\nCompare it with the host's own (on its console: ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub).`);
+        if (!samePin && !(await asker.confirm("hostKey", `Is ${seen.fingerprint} your server's fingerprint? It is pinned only if you say so`, false, seen.fingerprint))) {
+            problems.push(`host key: ${seen.fingerprint} not confirmed; nothing was written. Check the fingerprint on the server's console and run the setup again`);
+            return { problems, secretCommands: [] };
+        }
+        learned.hostKey = seen.line;
+    }
+
+    // The program's own validation: a refused setting sends the user back to its question.
+    let config: ValidConfig | undefined;
+    for (let round = 0; round < 5 && !config; round++) {
+        opts.file.apply(answers, learned);
+        try {
+            const engine = toEngineConfig(opts.file.config());
+            config = validateEngineConfig(engine.values, (k) => engine.secretKeys.includes(k));
+        } catch (e) {
+            if (!(e instanceof ConfigError)) throw e;
+            for (const issue of e.issues) {
+                asker.say(`${issue.key}: ${issue.problem}. Fix: ${issue.fix}`);
+                const id = KEY_TO_QUESTION.find(([re]) => re.test(issue.key))?.[1];
+                const q = QUESTIONS.find((x) => x.id === id);
+                if (!q) {
+                    problems.push(`${issue.key}: ${issue.problem} (${issue.fix})`);
+                    return { problems, secretCommands: [] };
+                }
+                await askOne(asker, q, answers, existing);
+            }
+        }
+    }
+    if (!config) return { problems: [...problems, "the settings were refused five times; nothing was written"], secretCommands: [] };
+
+    asker.say("Checking the host the way `pulumi up` will reach it...");
+    const results: CheckResult[] = await (opts.doctor ?? ((c) => runDoctor(c, { identity: opts.identity, dnsServers: opts.dnsServers })))(config);
+    asker.say(renderResults(results));
+    // The host's memory, so the plan can weigh the apps' limits against it (host.memoryMb).
+    const memory = /cores, ([\d.]+) GiB/.exec(results.find((r) => r.check === "cpu and memory")?.detail ?? "");
+    if (memory) learned.memoryMb = Math.floor(Number(memory[1]) * 1024);
+    opts.file.apply(answers, learned);
+    const failed = results.filter((r) => r.status === "fail");
+    problems.push(...failed.map((r) => `${r.check}: ${r.detail}${r.fix ? ` (fix: ${r.fix})` : ""}`));
+    if (failed.length && !(await asker.confirm("writeDespiteFailures", `${failed.length} check(s) failed. Write the settings anyway and fix the host before pulumi up?`, false))) {
+        return { problems, secretCommands: [] };
+    }
+
+    asker.say(`Pulumi.${opts.stack}.yaml will read:\n\n${opts.file.toString()}`);
+    if (!opts.yes && !(await asker.confirm("write", `Write Pulumi.${opts.stack}.yaml?`, true))) return { problems: [...problems, "not confirmed; nothing was written"], secretCommands: [] };
+    const secretCommands = [
+        ...(opts.identity ? [`pulumi config set --stack ${opts.stack} --secret monsterr:sshPrivateKey < ${opts.identity}   # or leave it to ssh-agent`] : []),
+        `pulumi config set --stack ${opts.stack} --secret monsterr:plexClaim claim-xxxx   # optional, from https://plex.tv/claim, just before the first up`,
+    ];
+    return { written: opts.file.toString(), problems, secretCommands };
+}
