@@ -73,6 +73,9 @@ export class Host extends pulumi.ComponentResource {
                 create: withRepair(script(
                     `install -d -m 0755 ${shQuote(configRoot)}`,
                     `install -d -m 0750 ${shQuote(this.secretsDir)}`,
+                    // A setgid parent (a shared disk) passes its bit on, and numeric modes keep it: clear it, as read back.
+                    `chmod 00755 ${shQuote(configRoot)}`,
+                    `chmod 00750 ${shQuote(this.secretsDir)}`,
                     `mkdir -p ${dataDirs}`,
                     `chmod 2775 ${dataDirs}`,
                     ...(appDirs ? [`mkdir -p ${appDirs}`] : []),

@@ -49,7 +49,8 @@ const PROBE_FUNCTIONS = [
 
 /** One script printing `<index>\t<result>` per probe; a failing probe prints nothing for itself, never stops the rest. */
 export function probeScript(probes: Record<string, Probe>): string {
-    const lines = ["set -u", ...PROBE_FUNCTIONS];
+    // Untranslated, C-sorted output (`ufw status`, `sort`) whatever locale the ssh session or sudo carries.
+    const lines = ["set -u", "export LC_ALL=C", ...PROBE_FUNCTIONS];
     Object.values(probes).forEach((p, i) => lines.push(`r=$( { ${p.command}; } 2>/dev/null | tr '\\n' ' ' ) || true; printf '%s\\t%s\\n' ${i} "\${r% }"`));
     return lines.join("\n") + "\n";
 }

@@ -64,7 +64,10 @@ export function hostChecks(config: ValidConfig, f: HostFacts): CheckResult[] {
     const ssh = config.host.kind === "ssh";
     const user = ssh && config.host.kind === "ssh" ? config.host.user : "you";
 
-    if (f.uid !== 0) {
+    // A local (dev) stack runs as its user with no firewall of Monsterr's: only Docker itself matters there.
+    if (!ssh) {
+        out.push(pass("sudo", "a local stack needs no sudo"));
+    } else if (f.uid !== 0) {
         out.push(f.sudo ? pass("sudo", `${user} runs sudo without a password`) : fail("sudo", `${user} cannot run sudo without a password`, `on the host: echo '${user} ALL=(ALL) NOPASSWD: ALL' | sudo tee /etc/sudoers.d/${user}; sudo chmod 0440 /etc/sudoers.d/${user}`));
         out.push(f.groups.includes("docker") ? pass("docker group", `${user} is in the docker group`) : fail("docker group", `${user} is not in the docker group (groups: ${f.groups.join(" ") || "none"}): the Docker provider talks to the daemon as ${user}`, `on the host: sudo usermod -aG docker ${user}, then log in again`));
     } else {
@@ -78,13 +81,15 @@ export function hostChecks(config: ValidConfig, f: HostFacts): CheckResult[] {
     } else {
         out.push(pass("docker", `Docker ${f.dockerVersion}`));
     }
-    out.push(
+    if (ssh) out.push(
         f.dockerUserChain
             ? pass("firewall backend", `DOCKER-USER exists (${f.iptablesVersion || "iptables"})`)
             : fail("firewall backend", `no DOCKER-USER chain in ${f.iptablesVersion || "iptables"}: Docker runs without its iptables firewall (nftables backend or iptables: false), and the firewall's block for published ports has nowhere to go`, "use Docker's default iptables firewall: remove \"firewall-backend\" and \"iptables\": false from /etc/docker/daemon.json, then sudo systemctl restart docker"),
     );
 
-    const taken = wantedPorts(config).filter((p) => f.listening.includes(p) && !f.monsterrPorts.includes(p));
+    // Host-network services (Plex) publish nothing through Docker: their catalog ports are Monsterr's own while they run.
+    const ownHostPorts = CATALOG.filter((s) => s.hostNetwork && s.port > 0 && f.monsterrHostNetwork.includes(s.name)).map((s) => `tcp:${s.port}`);
+    const taken = wantedPorts(config).filter((p) => f.listening.includes(p) && !f.monsterrPorts.includes(p) && !ownHostPorts.includes(p));
     out.push(
         taken.length
             ? fail("ports", `already in use on the host by something else: ${taken.join(", ")}`, `find the program with sudo ss -ltnup | grep -E ':(${taken.map((p) => p.split(":")[1]).join("|")})\\b' and stop it, or move it (another web server on 80/443 is the usual one)`)

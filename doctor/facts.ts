@@ -19,6 +19,8 @@ export interface HostFacts {
     listening: string[];
     /** `proto:port` published by Monsterr's own containers (label monsterr.service). */
     monsterrPorts: string[];
+    /** Monsterr's services running on the host network (Plex): their ports are theirs, though Docker publishes none. */
+    monsterrHostNetwork: string[];
     /** Free KiB at each storage root (the nearest existing folder). */
     freeKb: Record<string, number>;
     /** Device of each data-tree folder (the nearest existing folder): downloads and media must share one. */
@@ -39,6 +41,8 @@ export function factsScript(roots: { configRoot: string; dataRoot: string }, tim
     const near = 'near() { p=$1; while [ ! -e "$p" ]; do p=$(dirname "$p"); done; printf "%s" "$p"; }';
     const lines = [
         "set -u",
+        // Untranslated, C-sorted output whatever locale the ssh session carries.
+        "export LC_ALL=C",
         near,
         'echo "uid=$(id -u)"',
         'if [ "$(id -u)" = 0 ] || sudo -n true 2>/dev/null; then echo sudo=1; S=""; [ "$(id -u)" = 0 ] || S="sudo -n"; else echo sudo=0; S=false; fi',
@@ -51,6 +55,7 @@ export function factsScript(roots: { configRoot: string; dataRoot: string }, tim
         // ss prints the local address last-but-one; IPv6 in brackets. Protocol first (tcp/udp).
         "echo \"listening=$(ss -Hltnu 2>/dev/null | awk '{n=split($5,a,\":\"); print $1\":\"a[n]}' | sort -u | tr '\\n' ',')\"",
         "echo \"monsterrPorts=$(docker ps --filter label=monsterr.service --format '{{.Ports}}' 2>/dev/null | tr ',' '\\n' | sed -n 's/.*:\\([0-9]*\\)->[0-9]*\\/\\(tcp\\|udp\\).*/\\2:\\1/p' | sort -u | tr '\\n' ',')\"",
+        `echo "monsterrHostNetwork=$(docker ps --filter label=monsterr.service --filter network=host --format '{{.Label "monsterr.service"}}' 2>/dev/null | tr '\\n' ',')"`,
         ...[roots.configRoot, roots.dataRoot].map((r) => `echo "free ${r}=$(df -Pk "$(near ${shQuote(r)})" | awk 'NR==2{print $4}')"`),
         ...DATA_FOLDERS.map((f) => `echo "device ${f}=$(stat -c %d "$(near ${shQuote(`${roots.dataRoot}/${f}`)})")"`),
         'echo "cpus=$(nproc)"',
@@ -82,6 +87,7 @@ export function parseFacts(stdout: string): HostFacts {
         iptablesVersion: kv.get("iptablesVersion") ?? "",
         listening: list(kv.get("listening")),
         monsterrPorts: list(kv.get("monsterrPorts")),
+        monsterrHostNetwork: list(kv.get("monsterrHostNetwork")),
         freeKb: Object.fromEntries(Object.entries(byPrefix("free ")).map(([k, v]) => [k, Number(v) || 0])),
         devices: byPrefix("device "),
         cpus: Number(kv.get("cpus") ?? 0),

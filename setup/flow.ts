@@ -69,22 +69,26 @@ export async function runSetup(asker: Asker, opts: SetupOptions): Promise<SetupR
     const problems: string[] = [];
     for (const q of QUESTIONS) if (!q.when || q.when(answers)) await askOne(asker, q, answers, existing);
 
-    const learned: { hostKey?: string; memoryMb?: number } = {};
-    if (answers.hostType === "ssh") {
+    const learned: { hostKey?: string; memoryMb?: number; keyOf?: string } = {};
+    /** Pins the key of the host the answers name, once its fingerprint is confirmed; again whenever the address changes. */
+    const pin = async (): Promise<boolean> => {
+        if (answers.hostType !== "ssh" || learned.keyOf === `${answers.address}:${answers.port}`) return true;
         const target: SshHost = { kind: "ssh", address: answers.address, port: Number(answers.port), sshdPort: Number(answers.port), user: answers.user, hostKey: existing.hostKey ?? "" };
         const seen = scanHostKey(target);
         if (!seen) {
             problems.push(`ssh: ${answers.address}:${answers.port} does not answer with an ed25519 host key; check the address and port, and that sshd runs`);
-            return { problems, secretCommands: [] };
+            return false;
         }
-        const samePin = existing.hostKey === seen.line;
         asker.say(`${answers.address} presents the host key ${seen.fingerprint}.\nCompare it with the host's own (on its console: ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub).`);
-        if (!samePin && !(await asker.confirm("hostKey", `Is ${seen.fingerprint} your server's fingerprint? It is pinned only if you say so`, false, seen.fingerprint))) {
+        if (existing.hostKey !== seen.line && !(await asker.confirm("hostKey", `Is ${seen.fingerprint} your server's fingerprint? It is pinned only if you say so`, false, seen.fingerprint))) {
             problems.push(`host key: ${seen.fingerprint} not confirmed; nothing was written. Check the fingerprint on the server's console and run the setup again`);
-            return { problems, secretCommands: [] };
+            return false;
         }
         learned.hostKey = seen.line;
-    }
+        learned.keyOf = `${answers.address}:${answers.port}`;
+        return true;
+    };
+    if (!(await pin())) return { problems, secretCommands: [] };
 
     // The program's own validation: a refused setting sends the user back to its question.
     let config: ValidConfig | undefined;
@@ -105,6 +109,7 @@ export async function runSetup(asker: Asker, opts: SetupOptions): Promise<SetupR
                 }
                 await askOne(asker, q, answers, existing);
             }
+            if (!(await pin())) return { problems, secretCommands: [] };
         }
     }
     if (!config) return { problems: [...problems, "the settings were refused five times; nothing was written"], secretCommands: [] };

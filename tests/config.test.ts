@@ -64,6 +64,8 @@ describe("config validation", () => {
         ["update check twice an hour", { ...minimal, monitoring: { updateCheck: "0,30 * * * *" } }, "monsterr:monitoring.updateCheck", /at most hourly/],
         ["update check not cron", { ...minimal, monitoring: { updateCheck: "@daily; rm -rf /" } }, "monsterr:monitoring.updateCheck", /every 6 hours/],
         ["updates never overdue", { ...minimal, monitoring: { updatesOverdueDays: 0 } }, "monsterr:monitoring.updatesOverdueDays", /1 to 365/],
+        ["held tag zero-padded", { ...minimal, services: { grafana: { tag: "12.04.5" } } }, "monsterr:services.grafana.tag", /shaped like 12\.4\.5/],
+        ["held tag with six numbers", { ...minimal, services: { grafana: { tag: "1.2.3.4.5.6" } } }, "monsterr:services.grafana.tag", /shaped like/],
         ["held tag no versioning reads", { ...minimal, services: { radarr: { tag: "nightly" } } }, "monsterr:services.radarr.tag", /shaped like 6\.2\.1\.10461-ls308/],
         ["proxy subnet too small for the edge networks", { ...minimal, networks: { proxySubnet: "172.30.10.0/25" } }, "monsterr:networks.proxySubnet", /172.30.10.0\/24/],
         ["bad sshd port", { ...minimal, host: { type: "ssh", address: "h.example.com", sshdPort: 70000, hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGRlbW8tb25seS1yZXBsYWNlLXdpdGgteW91ci1ob3N0" } }, "monsterr:host.sshdPort", /sshd -T/],

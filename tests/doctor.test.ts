@@ -28,7 +28,7 @@ let config: ValidConfig;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "doctor-"));
 
 /** A docker CLI stand-in on the host (no registry here): a server version, no containers of Monsterr's yet. */
-const FAKE_DOCKER = ["#!/bin/sh", 'case "$1" in', "  version) echo 27.5.1 ;;", "  ps) cat /etc/monsterr-fake-ps 2>/dev/null || : ;;", '  *) echo "docker: $1 not simulated" >&2; exit 1 ;;', "esac", ""].join("\n");
+const FAKE_DOCKER = ["#!/bin/sh", 'case "$1" in', "  version) echo 27.5.1 ;;", "  ps) case \"$*\" in *network=host*) cat /etc/monsterr-fake-ps-host 2>/dev/null || : ;; *) cat /etc/monsterr-fake-ps 2>/dev/null || : ;; esac ;;", '  *) echo "docker: $1 not simulated" >&2; exit 1 ;;', "esac", ""].join("\n");
 
 function stack(overrides: Record<string, unknown> = {}): ValidConfig {
     const engine = stackConfig("prod", {
@@ -93,8 +93,13 @@ describe("npm run doctor on a disposable host", () => {
             // The same port published by Monsterr's own proxy (a second doctor run after `up`) is fine.
             host.exec("echo '0.0.0.0:443->443/tcp, [::]:443->443/tcp, 0.0.0.0:80->80/tcp' > /etc/monsterr-fake-ps");
             expect(byCheck(await doctor(), "ports")[0].status).toBe("pass");
+            // Plex on the host network publishes nothing through Docker: its port is its own while it runs.
+            host.exec("setsid nohup nc -lk -p 32400 >/dev/null 2>&1 </dev/null &\nsleep 0.3");
+            expect(byCheck(await doctor(), "ports")[0]).toMatchObject({ status: "fail", detail: "already in use on the host by something else: tcp:32400" });
+            host.exec("echo plex > /etc/monsterr-fake-ps-host");
+            expect(byCheck(await doctor(), "ports")[0].status).toBe("pass");
         } finally {
-            host.exec("rm -f /etc/monsterr-fake-ps");
+            host.exec("rm -f /etc/monsterr-fake-ps /etc/monsterr-fake-ps-host; pkill -f 'nc -lk -p 32400' || true");
             host.exec("pkill -f 'nc -lk -p 443' || true");
         }
     });
@@ -157,9 +162,24 @@ describe("npm run doctor on a disposable host", () => {
         try {
             const results = await doctor();
             expect(failed(results)).toEqual(["dns: subdomains"]);
-            expect(byCheck(results, "dns: subdomains")[0].fix).toBe(`at your DNS provider: A *.${DOMAIN} -> ${host.ip} (a wildcard record covers every app's name)`);
+            expect(byCheck(results, "dns: subdomains")[0].fix).toBe(`at your DNS provider: A *.${DOMAIN} -> ${host.ip} only (a wildcard record covers every app's name)`);
         } finally {
             dns.records.set(`*.${DOMAIN}`, [host.ip]);
+        }
+        // A parking AAAA record left at the registrar: Let's Encrypt would try it first.
+        dns.records.set(`aaaa:${DOMAIN}`, ["2001:db8::1"]);
+        try {
+            const [apex] = byCheck(await doctor(), "dns: domain");
+            expect(apex).toMatchObject({ status: "fail", detail: `${DOMAIN} has AAAA 2001:db8::1, not the host's (${host.ip}): Let's Encrypt tries IPv6 first` });
+        } finally {
+            dns.records.delete(`aaaa:${DOMAIN}`);
+        }
+        // A second A record elsewhere fails too: any of them may be tried.
+        dns.records.set(DOMAIN, [host.ip, "10.99.0.2"]);
+        try {
+            expect(byCheck(await doctor(), "dns: domain")[0].status).toBe("fail");
+        } finally {
+            dns.records.set(DOMAIN, [host.ip]);
         }
     });
 
@@ -199,7 +219,7 @@ describe("npm run setup against the disposable host", () => {
 describe("doctor (unit)", () => {
     const facts = (over: Partial<HostFacts> = {}): HostFacts => ({
         uid: 1000, sudo: true, groups: ["deploy", "docker"], dockerVersion: "27.5.1", dockerError: "", dockerUserChain: true, iptablesVersion: "iptables v1.8.9 (legacy)",
-        listening: [], monsterrPorts: [], freeKb: { "/opt/monsterr": 100 * 1024 * 1024, "/data": 1000 * 1024 * 1024 }, devices: { torrents: "2049", usenet: "2049", media: "2049" },
+        listening: [], monsterrPorts: [], monsterrHostNetwork: [], freeKb: { "/opt/monsterr": 100 * 1024 * 1024, "/data": 1000 * 1024 * 1024 }, devices: { torrents: "2049", usenet: "2049", media: "2049" },
         cpus: 8, memKb: 32 * 1024 * 1024, os: { id: "ubuntu", version: "24.04", pretty: "Ubuntu 24.04 LTS" }, zoneinfo: true, ...over,
     });
     const offline = () => {
@@ -217,6 +237,13 @@ describe("doctor (unit)", () => {
         expect(status(facts({ memKb: 6 * 1024 * 1024 }), "cpu and memory").status).toBe("warn");
         expect(status(facts({ uid: 0, groups: ["root"] }), "sudo")).toMatchObject({ status: "pass", detail: "logged in as root" });
         expect(hostChecks(offline(), facts({ uid: 0, groups: ["root"] })).map((r) => r.check)).not.toContain("docker group");
+        const local = () => {
+            const engine = stackConfig("dev");
+            return validateEngineConfig(engine.values, (k) => engine.secretKeys.includes(k));
+        };
+        const dev = hostChecks(local(), facts({ sudo: false, groups: ["me"], dockerUserChain: false, freeKb: { "/var/tmp/monsterr-dev/config": 1e9, "/var/tmp/monsterr-dev/data": 1e9 } }));
+        expect(dev.filter((r) => r.status === "fail")).toEqual([]);
+        expect(dev.map((r) => r.check)).not.toContain("firewall backend");
         expect(status(facts({ freeKb: { "/opt/monsterr": 12 * 1024 * 1024, "/data": 1e9 } }), "disk: config root")).toMatchObject({ status: "fail", detail: expect.stringContaining("less than Prometheus' 10GB plus 5 GiB") });
     });
 

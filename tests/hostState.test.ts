@@ -40,6 +40,8 @@ beforeAll(async () => {
     host = SshHost.start("state");
     const p = await plan("prod", { host: { type: "ssh", address: host.ip, port: 22, user: host.user, hostKey: host.hostKey } });
     host.exec(dockerSimScript());
+    // A setgid parent, as on a shared disk: the config root inherits the bit, which the folders script must clear.
+    host.exec("chmod g+s /opt");
     writers = hostScripts(p, /-(directories|firewall-packages|firewall-ufw|write)$/).filter((w) => !/# monsterr adopted secret: |if \[ -e "\$p" \]; then cat >\/dev\/null; exit 0; fi/.test(w.create));
     // Adopted secrets first (what other files are made of), then every other writer, as one `up` orders them.
     for (const w of hostScripts(p, /-write$/).filter((x) => x.create.includes("# monsterr adopted secret: "))) runWriter(w);

@@ -65,9 +65,10 @@ export function renovateVersioning(scheme: VersionScheme): string {
  */
 function dockerScheme(tag: string): VersionScheme | undefined {
     const m = /^(v?)(\d+(?:\.\d+)*)(-.*)?$/.exec(tag);
-    if (!m) return undefined;
+    // Zero-padded numbers (2024.06) order as text, not as numbers; more parts than Renovate names cannot be compared.
+    if (!m || m[2].split(".").some((p) => /^0\d/.test(p)) || m[2].split(".").length > PRECEDENCE.length) return undefined;
     const tokens: Token[] = m[1] ? [lit("v")] : [];
-    m[2].split(".").forEach((_, i) => tokens.push(...(i ? [lit(".")] : []), { num: PRECEDENCE[Math.min(i, PRECEDENCE.length - 1)] }));
+    m[2].split(".").forEach((_, i) => tokens.push(...(i ? [lit(".")] : []), { num: PRECEDENCE[i] }));
     if (m[3]) tokens.push(lit(m[3]));
     return { tokens };
 }
