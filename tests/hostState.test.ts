@@ -158,3 +158,20 @@ describe("host state read over ssh from a disposable host", () => {
         expect((outs as HostStateOutputs).generations[key]).toBe(files.outs.generations[key]);
     });
 });
+
+describe("what refresh watches on the host (the plan)", () => {
+    it("every generated file but the seeds the apps own and the secrets kept on the host; secret files' hashes secret", async () => {
+        const p = await plan("prod");
+        const files = reveal(p.byType(STATE).find((r) => r.name.endsWith("file-state"))!.inputs) as HostStateInputs;
+        const watched = Object.keys(files.probes);
+        const writes = p.resources.filter((r) => r.type === "command:remote:Command" && r.name.endsWith("-write")).map((r) => String(reveal(r.inputs.create)));
+        const seeds = writes.filter((c) => c.includes('then cat >/dev/null; exit 0; fi')).map((c) => /# monsterr file: (\S+?)'?\n/.exec(c)![1]);
+        const adopted = writes.filter((c) => c.includes("# monsterr adopted secret: ")).map((c) => /# monsterr adopted secret: (\S+?)'?\n/.exec(c)![1]);
+        expect(seeds).toEqual(expect.arrayContaining(["/opt/monsterr/qbittorrent/qBittorrent/qBittorrent.conf", "/opt/monsterr/nzbget/nzbget.conf"]));
+        for (const s of [...seeds, ...adopted]) expect(watched).not.toContain(`file ${s}`);
+        expect(watched.length).toBe(writes.length - seeds.length - adopted.length);
+        // The household's password hashes: watched by their hash, which stays in the secret map.
+        expect(Object.keys(files.secretState)).toContain("file /opt/monsterr/authelia/users_database.yml");
+        expect(Object.keys(files.state)).not.toContain("file /opt/monsterr/authelia/users_database.yml");
+    });
+});
