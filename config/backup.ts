@@ -1,5 +1,7 @@
 import type { HostConfig, SecretPresence } from "./types";
-import { Bad, bool, int, obj, show, str, unknownFields } from "./parse";
+import { Bad, show } from "./parse";
+import { read, readObject } from "./schema/setting";
+import { BACKUP } from "./schema/settings";
 
 /** Where restic keeps the snapshots: a path on the host, an SFTP server, or an S3-compatible bucket. */
 export type BackupRepository =
@@ -24,58 +26,41 @@ export function resticRepository(r: BackupRepository): string {
     return `s3:${r.endpoint}/${r.bucket}${r.prefix ? `/${r.prefix}` : ""}`;
 }
 
-export const DEFAULT_LOCAL_REPOSITORY = "/var/backups/monsterr";
+export const DEFAULT_LOCAL_REPOSITORY = BACKUP.fields.repository.default!;
 const k = (key: string) => `monsterr:${key}`;
 const ABS_PATH = /^(\/[A-Za-z0-9._-]+)+$/;
 const HOST = /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/i;
 
 /** `monsterr:backup`: on by default on an SSH host (a dev machine is its owner's), a local repository unless told. */
 export function validateBackup(value: unknown, host: HostConfig | undefined, secrets: SecretPresence, storageRoots: string[], bad: Bad): BackupConfig | undefined {
-    const o = value === undefined ? {} : obj(value);
-    if (!o) {
-        bad("backup", "must be an object", `pulumi config set --path ${k("backup.repository")} sftp:backup@nas.lan:/srv/restic/monsterr`);
-        return undefined;
-    }
-    unknownFields(o, ["enabled", "repository", "time", "keepDaily", "keepWeekly", "keepMonthly"], "backup", bad);
+    const F = BACKUP.fields;
     let ok = true;
-    const enabled = bool(o.enabled, host?.kind === "ssh");
-    if (enabled === undefined) {
-        bad("backup.enabled", `'${show(o.enabled)}' is not true or false`, "use true or false");
+    const fail: Bad = (key, problem, fix) => {
         ok = false;
-    }
-    const repository = parseRepository(str(o.repository) ?? DEFAULT_LOCAL_REPOSITORY);
-    if (!repository) {
-        bad("backup.repository", `'${show(o.repository)}' is not a repository Monsterr can use`, "use an absolute path on the host, sftp:user@host:/path, or s3:https://endpoint/bucket[/prefix]");
-        ok = false;
-    } else if (repository.kind === "local" && storageRoots.some((root) => repository.path === root || repository.path.startsWith(`${root}/`))) {
-        bad("backup.repository", "lies inside the config root or the data tree", `keep it apart, e.g. ${DEFAULT_LOCAL_REPOSITORY}, or better another machine`);
-        ok = false;
-    } else if (repository.kind === "s3" && enabled) {
+        bad(key, problem, fix);
+    };
+    const o = readObject(BACKUP, value, "backup", fail);
+    if (!o) return undefined;
+    const enabled = read(F.enabled, o.enabled, "backup.enabled", fail, host?.kind === "ssh");
+    const given = read(F.repository, o.repository, "backup.repository", fail);
+    const repository = given === undefined ? undefined : parseRepository(given);
+    if (given !== undefined && !repository) {
+        fail("backup.repository", `'${show(o.repository)}' ${F.repository.problem}`, F.repository.fix);
+    } else if (repository?.kind === "local" && storageRoots.some((root) => repository.path === root || repository.path.startsWith(`${root}/`))) {
+        fail("backup.repository", "lies inside the config root or the data tree", `keep it apart, e.g. ${DEFAULT_LOCAL_REPOSITORY}, or better another machine`);
+    } else if (repository?.kind === "s3" && enabled) {
         for (const key of ["backupS3AccessKeyId", "backupS3SecretAccessKey"] as const) {
             if (!secrets[key]) bad(key, secrets[key] === false ? "is stored in plain text" : "is required for an s3 repository", `pulumi config set --secret ${k(key)} ...`);
         }
     }
-    const time = str(o.time) ?? "03:30";
-    if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) {
-        bad("backup.time", `'${show(o.time)}' is not a time of day`, "use HH:MM in the host's time zone, e.g. 03:30");
-        ok = false;
+    const time = read(F.time, o.time, "backup.time", fail);
+    const keepDaily = read(F.keepDaily, o.keepDaily, "backup.keepDaily", fail);
+    const keepWeekly = read(F.keepWeekly, o.keepWeekly, "backup.keepWeekly", fail);
+    const keepMonthly = read(F.keepMonthly, o.keepMonthly, "backup.keepMonthly", fail);
+    if (ok && keepDaily! + keepWeekly! + keepMonthly! === 0) {
+        fail("backup", "keeps no snapshot at all (keepDaily, keepWeekly and keepMonthly are 0)", "keep at least one, e.g. keepDaily 7");
     }
-    const keep = (key: "keepDaily" | "keepWeekly" | "keepMonthly", dflt: number) => {
-        const n = int(o[key], dflt);
-        if (n === undefined || n < 0 || n > 1000) {
-            bad(`backup.${key}`, `'${show(o[key])}' is not a count of snapshots`, "use a whole number from 0 to 1000");
-            ok = false;
-        }
-        return n ?? 0;
-    };
-    const keepDaily = keep("keepDaily", 7);
-    const keepWeekly = keep("keepWeekly", 4);
-    const keepMonthly = keep("keepMonthly", 6);
-    if (ok && keepDaily + keepWeekly + keepMonthly === 0) {
-        bad("backup", "keeps no snapshot at all (keepDaily, keepWeekly and keepMonthly are 0)", "keep at least one, e.g. keepDaily 7");
-        ok = false;
-    }
-    return ok && repository ? { enabled: enabled!, repository, time, keepDaily, keepWeekly, keepMonthly } : undefined;
+    return ok && repository ? { enabled: enabled!, repository, time: time!, keepDaily: keepDaily!, keepWeekly: keepWeekly!, keepMonthly: keepMonthly! } : undefined;
 }
 
 function parseRepository(v: string): BackupRepository | undefined {

@@ -3,16 +3,6 @@
 /** Records one problem with one key (without the `monsterr:` namespace). */
 export type Bad = (key: string, problem: string, fix: string) => void;
 
-/** Flags every field of `o` that is not in `known`. */
-export function unknownFields(o: Record<string, unknown>, known: string[], key: string, bad: Bad): void {
-    for (const f of Object.keys(o)) {
-        if (!known.includes(f)) bad(`${key}.${f}`, "is not a known field", `remove it; known fields: ${known.join(", ")}`);
-    }
-}
-
-export function str(v: unknown): string | undefined {
-    return typeof v === "string" ? v : undefined;
-}
 export function obj(v: unknown): Record<string, unknown> | undefined {
     if (typeof v === "string") {
         try {
@@ -26,17 +16,6 @@ export function obj(v: unknown): Record<string, unknown> | undefined {
 export function num(v: unknown): number | undefined {
     const n = typeof v === "number" ? v : typeof v === "string" && /^-?\d+(\.\d+)?$/.test(v.trim()) ? Number(v) : NaN;
     return Number.isFinite(n) ? n : undefined;
-}
-export function int(v: unknown, dflt: number): number | undefined {
-    if (v === undefined) return dflt;
-    const n = num(v);
-    return n !== undefined && Number.isInteger(n) ? n : undefined;
-}
-export function bool(v: unknown, dflt: boolean): boolean | undefined {
-    if (v === undefined) return dflt;
-    if (v === true || v === "true") return true;
-    if (v === false || v === "false") return false;
-    return undefined;
 }
 /** Renders any user value for an error message without throwing (null-prototype objects, symbols...). */
 export function show(v: unknown): string {

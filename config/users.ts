@@ -1,4 +1,9 @@
-import { Bad, obj, show, str, unknownFields } from "./parse";
+import { Bad, show } from "./parse";
+import { USER_NAME } from "./schema/formats";
+import { read, readList, readMap, readObject } from "./schema/setting";
+import { MIN_PASSWORD, SETTINGS, USER } from "./schema/settings";
+
+export { MIN_PASSWORD, USER_NAME };
 
 /** Authelia groups a person can be in: `users` reach the household apps, `admins` everything. */
 export const USER_GROUPS = ["users", "admins"] as const;
@@ -14,10 +19,6 @@ export interface HouseholdUser {
     ownPassword: boolean;
 }
 
-/** The same rule as the admin's: Authelia user names end up in URLs, logs and file names. */
-export const USER_NAME = /^[a-z][a-z0-9_-]{1,31}$/;
-export const MIN_PASSWORD = 12;
-const EMAIL = /^[^@\s"'\\]+@[a-z0-9.-]+\.[a-z]{2,}$/i;
 
 const k = (key: string) => `monsterr:${key}`;
 
@@ -29,11 +30,8 @@ export function validateUsers(value: unknown, adminUser: string, passwords: Reco
     const users: HouseholdUser[] = [];
     let ok = true;
     if (value !== undefined) {
-        const o = obj(value);
-        if (!o) {
-            bad("users", "must be an object of user name -> {email, displayName, groups}", `pulumi config set --path '${k("users.alice.email")}' alice@example.com`);
-            return undefined;
-        }
+        const o = readMap(SETTINGS.users, value, "users", bad);
+        if (!o) return undefined;
         for (const [name, raw] of Object.entries(o)) {
             const key = `users.${name}`;
             if (!USER_NAME.test(name)) {
@@ -46,29 +44,20 @@ export function validateUsers(value: unknown, adminUser: string, passwords: Reco
                 ok = false;
                 continue;
             }
-            const u = obj(raw);
+            let fine = true;
+            const fail: Bad = (key, problem, fix) => {
+                fine = false;
+                bad(key, problem, fix);
+            };
+            const u = readObject(USER, raw, key, fail);
             if (!u) {
-                bad(key, "must be an object {email, displayName, groups}", `pulumi config set --path '${k(`${key}.email`)}' ${name}@example.com`);
                 ok = false;
                 continue;
             }
-            unknownFields(u, ["email", "displayName", "groups"], key, bad);
-            const email = str(u.email);
-            if (!email || !EMAIL.test(email) || email.length > 254) {
-                bad(`${key}.email`, email ? `'${show(email)}' is not an e-mail address` : "is required (Authelia sends its one-time codes there)", `pulumi config set --path '${k(`${key}.email`)}' ${name}@example.com`);
-                ok = false;
-            }
-            const displayName = u.displayName === undefined ? name : str(u.displayName);
-            if (displayName === undefined || displayName.trim() === "" || displayName.length > 100 || /[\u0000-\u001f\u007f]/.test(displayName)) {
-                bad(`${key}.displayName`, `'${show(u.displayName)}' is not a display name`, "use up to 100 printable characters, e.g. Alice");
-                ok = false;
-            }
-            const groupsRaw = u.groups === undefined ? ["users"] : u.groups;
-            const groups = Array.isArray(groupsRaw) && groupsRaw.length > 0 && groupsRaw.every((g) => (USER_GROUPS as readonly unknown[]).includes(g)) ? [...new Set(groupsRaw as UserGroup[])] : undefined;
-            if (!groups) {
-                bad(`${key}.groups`, `'${show(u.groups)}' is not a list of groups`, `use [users] (household apps) or [users, admins] (everything, with two factors)`);
-                ok = false;
-            }
+            const email = read(USER.fields.email, u.email, `${key}.email`, fail);
+            const displayName = read(USER.fields.displayName, u.displayName, `${key}.displayName`, fail) ?? (u.displayName === undefined ? name : undefined);
+            const groups = u.groups === undefined ? ["users"] : readList(USER.fields.groups, u.groups, `${key}.groups`, fail);
+            if (!fine) ok = false;
             if (email && displayName !== undefined && groups) users.push({ name, email: email.toLowerCase(), displayName, groups: USER_GROUPS.filter((g) => groups.includes(g)), ownPassword: passwords?.[name] !== undefined });
         }
         const emails = new Map<string, string>();

@@ -13,12 +13,25 @@ export interface EngineConfig {
 /** Stands in for `secure:` values, which only the Pulumi CLI with the stack's secrets provider can decrypt. */
 export const SECRET_PLACEHOLDER = "offline-plan-placeholder-secret";
 
-/** Reads `Pulumi.<stack>.yaml` the way the CLI does: objects become JSON text, scalars strings, `secure:` values secrets. */
+/**
+ * Reads `Pulumi.<stack>.yaml` the way the CLI does: `Pulumi.yaml`'s declared defaults for keys the stack leaves unset,
+ * objects as JSON text, scalars as strings, `secure:` values as secrets.
+ */
 export function readStackConfig(stack: string): EngineConfig {
     const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) throw new Error(`no stack file ${path.relative(process.cwd(), file)}: use --stack dev or --stack prod`);
     const doc = (yaml.load(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
-    return toEngineConfig(doc.config ?? {});
+    return toEngineConfig({ ...projectDefaults(), ...(doc.config ?? {}) });
+}
+
+/** `Pulumi.yaml`'s `config:` defaults, namespaced by the project's name as the CLI applies them. */
+export function projectDefaults(): Record<string, unknown> {
+    const project = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { name: string; config?: Record<string, { default?: unknown }> };
+    const out: Record<string, unknown> = {};
+    for (const [key, decl] of Object.entries(project.config ?? {})) {
+        if (decl.default !== undefined) out[key.includes(":") ? key : `${project.name}:${key}`] = decl.default;
+    }
+    return out;
 }
 
 export function toEngineConfig(config: Record<string, unknown>): EngineConfig {
