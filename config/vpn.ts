@@ -23,7 +23,7 @@ export interface VpnConfig {
 export { PORT_FORWARDING_PROVIDERS, VPN_PROVIDERS, WIREGUARD_PROVIDERS };
 
 /** internal/configuration/settings/openvpn.go:98-105: OpenVPN providers that need no user name. */
-const OPENVPN_NO_USER = ["airvpn", "vpnsecure"];
+export const OPENVPN_NO_USER = ["airvpn", "vpnsecure"];
 
 const k = (key: string) => `monsterr:${key}`;
 

@@ -9,6 +9,7 @@ import * as yaml from "js-yaml";
 import { ConfigError } from "../config/errors";
 import { answerProblems, scriptedAsker, terminalAsker } from "../setup/askers";
 import { runSetup } from "../setup/flow";
+import { hasPulumiCli, setSecrets } from "../setup/secrets";
 import { Answers } from "../setup/questions";
 import { StackFile } from "../setup/stackFile";
 import { ROOT } from "./stackConfig";
@@ -48,7 +49,16 @@ async function main(): Promise<number> {
     if (result.written !== undefined) {
         fs.writeFileSync(file, result.written);
         console.log(`\nwrote ${path.relative(process.cwd(), file) || file}`);
-        console.log(`Secrets never go into that file; set them with the Pulumi CLI:\n${result.secretCommands.map((c) => `  ${c}`).join("\n")}`);
+        const needed = (result.secrets ?? []).map((s) => s.key);
+        let commands = result.secretCommands;
+        if (needed.length && !opts.answers && hasPulumiCli()) {
+            console.log(`\n${needed.length} secret(s) to set; Pulumi asks for each without echoing it:`);
+            const outcomes = setSecrets(opts.stack, needed, path.dirname(file));
+            const done = outcomes.filter((o) => o.set).map((o) => o.key);
+            commands = commands.filter((c) => !done.some((key) => c.includes(`monsterr:${key} `)));
+            if (outcomes.some((o) => !o.set)) result.problems.push(`pulumi config set failed for ${outcomes.filter((o) => !o.set).map((o) => o.key).join(", ")}: does the stack exist? (pulumi stack init ${opts.stack}), then run the commands below`);
+        }
+        console.log(`Secrets never go into that file as text; set them with the Pulumi CLI (it asks for the value):\n${commands.map((c) => `  ${c}`).join("\n")}`);
         console.log(`Then: npm run plan -- --stack ${opts.stack}, pulumi stack select ${opts.stack}, pulumi preview, pulumi up`);
     }
     if (result.problems.length) console.error(`\n${result.problems.length} problem(s):\n${result.problems.map((p) => `  - ${p}`).join("\n")}`);

@@ -5,6 +5,8 @@ import { toEngineConfig } from "../scripts/stackConfig";
 import { renderResults, runDoctor } from "../doctor";
 import { CheckResult } from "../doctor/checks";
 import { scanHostKey, SshHost } from "../doctor/connect";
+import { OPENVPN_NO_USER } from "../config/vpn";
+import { vpnProvider } from "../config/schema/settings";
 import { Answers, QUESTIONS, Question } from "./questions";
 import { StackFile } from "./stackFile";
 
@@ -32,27 +34,39 @@ export interface SetupResult {
     written?: string;
     /** Failed checks and refused settings, each with its fix: the reason the wizard stopped or what to fix later. */
     problems: string[];
-    /** Commands for the secrets, which never go into the stack file. */
+    /** Secrets the answers need that the stack does not have yet: set after the file is written. */
+    secrets?: { key: string; what: string }[];
+    /** Commands for the secrets, which the wizard never sees: `pulumi config set` prompts without echo. */
     secretCommands: string[];
 }
 
-/** Which question a setting's key comes from, to ask it again when the program refuses the answer. */
-const KEY_TO_QUESTION: [RegExp, string][] = [
-    [/^monsterr:domain$/, "domain"],
-    [/^monsterr:adminEmail$/, "adminEmail"],
-    [/^monsterr:host\.address$/, "address"],
-    [/^monsterr:host\.(sshdPort|port)$/, "port"],
-    [/^monsterr:host\.user$/, "user"],
-    [/^monsterr:storage\.configRoot$/, "configRoot"],
-    [/^monsterr:storage\.dataRoot$|^monsterr:storage$/, "dataRoot"],
-    [/^monsterr:timezone$/, "timezone"],
-    [/^monsterr:puid$/, "puid"],
-    [/^monsterr:pgid$/, "pgid"],
-    [/^monsterr:torrentPort$/, "torrentPort"],
-    [/^monsterr:tls/, "tls"],
-    [/^monsterr:services/, "disable"],
-    [/^monsterr:alerting/, "ntfyUrl"],
-];
+/** Pulumi reads the value from its own no-echo prompt (or stdin), never from the command line. */
+export function secretCommand(stack: string, key: string): string {
+    return `pulumi config set --stack ${stack} --secret monsterr:${key}`;
+}
+
+/** The question a refused setting's key comes from (`monsterr:host.sshdPort` -> port), to ask it again. */
+export function questionFor(issueKey: string): Question | undefined {
+    const key = issueKey.replace(/^monsterr:/, "").replace(/\[\d+\]$/, "");
+    const owns = (q: Question, k: string) => q.setting === k || q.alsoFor?.includes(k);
+    // The exact setting first, then the nearest declared parent (services.plex.enabled -> services).
+    for (let k = key; k; k = k.includes(".") ? k.slice(0, k.lastIndexOf(".")) : "") {
+        const q = QUESTIONS.find((x) => owns(x, k));
+        if (q) return q;
+    }
+    return undefined;
+}
+
+/** Secrets the answers call for, each with what it is, e.g. DNS-01 credentials for a dns challenge. */
+export function neededSecrets(a: Answers): { key: string; what: string }[] {
+    const out: { key: string; what: string }[] = [];
+    if (a.tls === "letsencrypt" && a.challenge === "dns") out.push({ key: "dnsCredentials", what: `${a.dnsProvider} API credentials in certbot's INI form (e.g. dns_cloudflare_api_token = ...)` });
+    if (a.vpnProvider && a.vpnType === "wireguard") out.push({ key: "vpnWireguardPrivateKey", what: "the PrivateKey line of the provider's WireGuard config" });
+    if (a.vpnProvider && a.vpnType === "openvpn" && !OPENVPN_NO_USER.includes(vpnProvider(a.vpnProvider))) {
+        out.push({ key: "vpnOpenvpnUser", what: "the provider's OpenVPN service user (not the account login)" }, { key: "vpnOpenvpnPassword", what: "the provider's OpenVPN service password" });
+    }
+    return out;
+}
 
 async function askOne(asker: Asker, q: Question, answers: Answers, existing: Answers): Promise<void> {
     answers[q.id] = await asker.ask(q, answers[q.id] ?? q.default(existing), (v) => q.validate(v, answers));
@@ -95,14 +109,16 @@ export async function runSetup(asker: Asker, opts: SetupOptions): Promise<SetupR
     for (let round = 0; round < 5 && !config; round++) {
         opts.file.apply(answers, learned);
         try {
-            const engine = toEngineConfig(opts.file.config());
+            // Secrets the answers call for are set after the file is written (pulumi config set --secret writes
+            // into it); until then they count as set, so the rest of the settings can be checked.
+            const pending = Object.fromEntries(neededSecrets(answers).map((s) => [`monsterr:${s.key}`, { secure: "pending" }]));
+            const engine = toEngineConfig({ ...pending, ...opts.file.config() });
             config = validateEngineConfig(engine.values, (k) => engine.secretKeys.includes(k));
         } catch (e) {
             if (!(e instanceof ConfigError)) throw e;
             for (const issue of e.issues) {
                 asker.say(`${issue.key}: ${issue.problem}. Fix: ${issue.fix}`);
-                const id = KEY_TO_QUESTION.find(([re]) => re.test(issue.key))?.[1];
-                const q = QUESTIONS.find((x) => x.id === id);
+                const q = questionFor(issue.key);
                 if (!q) {
                     problems.push(`${issue.key}: ${issue.problem} (${issue.fix})`);
                     return { problems, secretCommands: [] };
@@ -129,9 +145,11 @@ export async function runSetup(asker: Asker, opts: SetupOptions): Promise<SetupR
 
     asker.say(`Pulumi.${opts.stack}.yaml will read:\n\n${opts.file.toString()}`);
     if (!opts.yes && !(await asker.confirm("write", `Write Pulumi.${opts.stack}.yaml?`, true))) return { problems: [...problems, "not confirmed; nothing was written"], secretCommands: [] };
+    const secrets = neededSecrets(answers).filter((s) => !opts.file.hasSecret(s.key));
     const secretCommands = [
-        ...(opts.identity ? [`pulumi config set --stack ${opts.stack} --secret monsterr:sshPrivateKey < ${opts.identity}   # or leave it to ssh-agent`] : []),
-        `pulumi config set --stack ${opts.stack} --secret monsterr:plexClaim claim-xxxx   # optional, from https://plex.tv/claim, just before the first up`,
+        ...secrets.map((s) => `${secretCommand(opts.stack, s.key)}   # ${s.what}`),
+        ...(opts.identity ? [`pulumi config set --stack ${opts.stack} --secret monsterr:sshPrivateKey < ${opts.identity}   # optional: or leave it to ssh-agent`] : []),
+        `pulumi config set --stack ${opts.stack} --secret monsterr:plexClaim   # optional: a claim from https://plex.tv/claim, just before the first up`,
     ];
-    return { written: opts.file.toString(), problems, secretCommands };
+    return { written: opts.file.toString(), problems, secrets, secretCommands };
 }

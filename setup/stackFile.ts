@@ -1,6 +1,18 @@
 import * as fs from "fs";
 import * as YAML from "yaml";
-import { Answers, OPTIONAL_APPS } from "./questions";
+import { Answers, OPTIONAL_APPS, QUESTIONS, settingAt } from "./questions";
+
+/** What the wizard learned rather than asked: the pinned host key, the host's memory. */
+export interface Learned {
+    hostKey?: string;
+    memoryMb?: number;
+}
+
+/** `host.port` -> the document path `config / monsterr:host / port`. */
+const docPath = (key: string) => {
+    const [top, ...rest] = key.split(".");
+    return ["config", `monsterr:${top}`, ...rest];
+};
 
 /**
  * `Pulumi.<stack>.yaml` as a document: the wizard reads its answers' defaults from it and writes them back into it,
@@ -18,72 +30,71 @@ export class StackFile {
         return new StackFile(fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "");
     }
 
-    private get(...p: string[]): unknown {
-        const v = this.doc.getIn(["config", ...p]);
+    private get(key: string): unknown {
+        const v = this.doc.getIn(docPath(key));
         return YAML.isNode(v) ? (v as YAML.Node).toJSON() : v;
     }
 
-    private set(p: string[], value: unknown): void {
-        if (this.doc.getIn(["config", ...p]) !== value) this.doc.setIn(["config", ...p], value);
+    private set(key: string, value: unknown): void {
+        if (this.get(key) !== value) this.doc.setIn(docPath(key), value);
+    }
+
+    private delete(key: string): void {
+        if (this.get(key) !== undefined) this.doc.deleteIn(docPath(key));
+    }
+
+    /** Whether the file holds a secret (a `secure:` value) under this key. */
+    hasSecret(key: string): boolean {
+        const v = this.get(key);
+        return typeof v === "object" && v !== null && "secure" in v;
     }
 
     /** The answers the file already holds: the wizard's defaults on a second run. */
     answers(): Answers {
         const a: Answers = {};
-        const put = (id: string, v: unknown) => {
-            if (v !== undefined && v !== null && typeof v !== "object") a[id] = String(v);
-        };
-        put("domain", this.get("monsterr:domain"));
-        put("adminEmail", this.get("monsterr:adminEmail"));
-        put("hostType", this.get("monsterr:host", "type"));
-        put("address", this.get("monsterr:host", "address"));
-        put("port", this.get("monsterr:host", "port"));
-        put("user", this.get("monsterr:host", "user"));
-        put("hostKey", this.get("monsterr:host", "hostKey"));
-        put("configRoot", this.get("monsterr:storage", "configRoot"));
-        put("dataRoot", this.get("monsterr:storage", "dataRoot"));
-        put("timezone", this.get("monsterr:timezone"));
-        put("puid", this.get("monsterr:puid"));
-        put("pgid", this.get("monsterr:pgid"));
-        put("torrentPort", this.get("monsterr:torrentPort"));
-        put("tls", this.get("monsterr:tls", "mode"));
-        put("ntfyUrl", this.get("monsterr:alerting", "ntfy", "url"));
-        const off = OPTIONAL_APPS.filter((s) => this.get("monsterr:services", s, "enabled") === false);
+        for (const q of QUESTIONS) {
+            if (!q.setting || q.id === "disable") continue;
+            const v = this.get(q.setting);
+            if (v !== undefined && v !== null && typeof v !== "object") a[q.id] = String(v);
+        }
+        const hostKey = this.get("host.hostKey");
+        if (typeof hostKey === "string") a.hostKey = hostKey;
+        const off = OPTIONAL_APPS.filter((s) => this.get(`services.${s}.enabled`) === false);
         if (off.length) a.disable = off.join(",");
         return a;
     }
 
-    /** Writes the answers (and what the wizard learned: the pinned host key, the host's memory) into the document. */
-    apply(a: Answers, learned: { hostKey?: string; memoryMb?: number }): void {
-        this.set(["monsterr:domain"], a.domain);
-        this.set(["monsterr:adminEmail"], a.adminEmail);
-        this.set(["monsterr:host", "type"], a.hostType);
-        if (a.hostType === "ssh") {
-            this.set(["monsterr:host", "address"], a.address);
-            this.set(["monsterr:host", "port"], Number(a.port));
-            this.set(["monsterr:host", "user"], a.user);
-            if (learned.hostKey) this.set(["monsterr:host", "hostKey"], learned.hostKey);
-        } else {
-            for (const k of ["address", "port", "user", "hostKey"]) this.doc.deleteIn(["config", "monsterr:host", k]);
+    /**
+     * Writes the answers into the document, each as its setting's type; a question that no longer applies (a local
+     * host's SSH address, a self-signed stack's challenge) has its setting removed.
+     */
+    apply(a: Answers, learned: Learned): void {
+        for (const q of QUESTIONS) {
+            if (!q.setting || q.id === "disable") continue;
+            const applies = !q.when || q.when(a);
+            const v = a[q.id];
+            if (!applies || v === undefined || v === "") {
+                if (this.get(q.setting) !== undefined) this.delete(q.setting);
+                continue;
+            }
+            const type = settingAt(q.setting).type;
+            this.set(q.setting, type === "integer" || type === "number" ? Number(v) : type === "boolean" ? v === "true" : v);
         }
-        if (learned.memoryMb) this.set(["monsterr:host", "memoryMb"], learned.memoryMb);
-        this.set(["monsterr:storage", "configRoot"], a.configRoot);
-        this.set(["monsterr:storage", "dataRoot"], a.dataRoot);
-        this.set(["monsterr:timezone"], a.timezone);
-        this.set(["monsterr:puid"], Number(a.puid));
-        this.set(["monsterr:pgid"], Number(a.pgid));
-        this.set(["monsterr:torrentPort"], Number(a.torrentPort));
-        this.set(["monsterr:tls", "mode"], a.tls);
-        if (a.tls === "letsencrypt" && this.get("monsterr:tls", "challenge") === undefined) this.set(["monsterr:tls", "challenge"], "http");
-        if (a.tls === "selfsigned") for (const k of ["challenge", "dnsProvider"]) this.doc.deleteIn(["config", "monsterr:tls", k]);
+        if (a.hostType === "ssh" && learned.hostKey) this.set("host.hostKey", learned.hostKey);
+        if (a.hostType !== "ssh") this.delete("host.hostKey");
+        if (learned.memoryMb) this.set("host.memoryMb", learned.memoryMb);
+        // Without a provider there is no VPN: its other fields would switch it on.
+        if (!a.vpnProvider) this.delete("vpn");
         const off = (a.disable ?? "").split(",").map((s) => s.trim()).filter(Boolean);
         for (const s of OPTIONAL_APPS) {
-            if (off.includes(s)) this.set(["monsterr:services", s, "enabled"], false);
-            else if (this.get("monsterr:services", s, "enabled") === false) this.doc.deleteIn(["config", "monsterr:services", s, "enabled"]);
+            if (off.includes(s)) this.set(`services.${s}.enabled`, false);
+            else if (this.get(`services.${s}.enabled`) === false) this.delete(`services.${s}.enabled`);
         }
-        if (a.ntfyUrl) {
-            this.set(["monsterr:alerting", "ntfy", "url"], a.ntfyUrl);
-            if (this.get("monsterr:alerting", "ntfy", "minSeverity") === undefined) this.set(["monsterr:alerting", "ntfy", "minSeverity"], "warning");
+        if (a.ntfyUrl && this.get("alerting.ntfy.minSeverity") === undefined) this.set("alerting.ntfy.minSeverity", "warning");
+        if (!a.ntfyUrl) this.delete("alerting.ntfy");
+        for (const top of ["tls", "vpn", "alerting", "services"]) {
+            const node = this.doc.getIn(docPath(top));
+            if (YAML.isMap(node) && node.items.length === 0) this.delete(top);
         }
     }
 

@@ -4,7 +4,7 @@ import Ajv from "ajv";
 import * as yaml from "js-yaml";
 import { checkScalar, Scalar, Setting } from "../config/schema/setting";
 import { ALL_SETTINGS, SETTINGS } from "../config/schema/settings";
-import { projectConfig, stackFileSchema, unsetValue } from "../config/schema/render";
+import { projectConfig, stackFileSchema } from "../config/schema/render";
 import { validateConfig } from "../config/validate";
 import { renderedProjectFile, renderedReadme } from "../scripts/settingsFiles";
 import { minimal } from "./support/config";

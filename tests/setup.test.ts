@@ -1,4 +1,4 @@
-import { spawnSync } from "child_process";
+import { spawnSync, SpawnSyncOptions } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -6,7 +6,8 @@ import { validateEngineConfig } from "../config/load";
 import { CheckResult } from "../doctor/checks";
 import { toEngineConfig } from "../scripts/stackConfig";
 import { answerProblems, scriptedAsker } from "../setup/askers";
-import { Asker, runSetup } from "../setup/flow";
+import { Asker, questionFor, runSetup } from "../setup/flow";
+import { setSecrets } from "../setup/secrets";
 import { Answers, Question } from "../setup/questions";
 import { StackFile } from "../setup/stackFile";
 import { requireBinary } from "./support/binaries";
@@ -60,9 +61,9 @@ describe("setup flow (scripted)", () => {
         const u = typing(script);
         const r = await runSetup(u.asker, { stack: "wz", file: new StackFile(""), doctor: healthy });
         expect(u.refused).toEqual([
-            "domain: 'bad_domain' is not a domain name: letters, digits and hyphens in dot-separated labels, e.g. media.yourname.net",
+            "domain: 'bad_domain' is not a lower-case DNS name with at least two labels: use a name such as media.example.com (or media.localhost for dev)",
             "domain: media.example.com is the example domain: use one you own, whose DNS you can point at the server",
-            "timezone: 'Mars/Olympus' is not a time zone: use an IANA name, e.g. Europe/Berlin (timedatectl list-timezones)",
+            "timezone: 'Mars/Olympus' is not an IANA time zone: use a name such as Europe/Berlin or Etc/UTC",
         ]);
         expect(r.problems).toEqual([]);
         const config = valid(r.written!);
@@ -109,12 +110,74 @@ describe("setup flow (scripted)", () => {
     it("an answers file: every problem listed at once; the scripted asker refuses instead of guessing", async () => {
         expect(answerProblems({ ...LOCAL, domain: "x", puid: "-1", colour: "blue" }, {})).toEqual([
             expect.stringMatching(/^colour: not a question of the setup/),
-            expect.stringMatching(/^domain: 'x' is not a domain name/),
-            expect.stringMatching(/^puid: '-1' is not a user id/),
+            expect.stringMatching(/^domain: 'x' is not a lower-case DNS name/),
+            expect.stringMatching(/^puid: '-1' is not a non-root numeric id/),
         ]);
         expect(answerProblems(LOCAL, {})).toEqual([]);
         const r = await runSetup(scriptedAsker(LOCAL, false), { stack: "wz", file: new StackFile(""), doctor: healthy });
         expect(r.written).toBeUndefined();
+    });
+});
+
+describe("setup questions from the declared settings", () => {
+    it("DNS-01 and a VPN: their settings written, the secrets they need left to pulumi config set, the stack valid once they are set", async () => {
+        const script: Record<string, string[]> = Object.fromEntries(Object.entries(LOCAL).map(([k, v]) => [k, [v]]));
+        Object.assign(script, { domain: ["media.yourname.net"], tls: ["letsencrypt"], challenge: ["dns"], dnsProvider: ["hetzner_cloud", "hetzner-cloud"], vpnProvider: ["pia"], vpnType: ["wireguard", "openvpn"] });
+        const u = typing(script);
+        const r = await runSetup(u.asker, { stack: "wz", file: new StackFile(""), doctor: healthy });
+        // Refused in place: an id NPM does not know, and WireGuard with a provider gluetun speaks only OpenVPN with.
+        expect(u.refused).toEqual([expect.stringMatching(/^dnsProvider: 'hetzner_cloud' is not a DNS provider Nginx Proxy Manager 2.15.1 knows/), expect.stringMatching(/^vpnType: gluetun speaks WireGuard with .* only: choose openvpn/)]);
+        expect(r.secrets).toEqual([
+            { key: "dnsCredentials", what: expect.stringContaining("hetzner-cloud API credentials") },
+            { key: "vpnOpenvpnUser", what: expect.any(String) },
+            { key: "vpnOpenvpnPassword", what: expect.any(String) },
+        ]);
+        expect(r.secretCommands.slice(0, 3)).toEqual([
+            expect.stringMatching(/^pulumi config set --stack wz --secret monsterr:dnsCredentials +#/),
+            expect.stringMatching(/^pulumi config set --stack wz --secret monsterr:vpnOpenvpnUser +#/),
+            expect.stringMatching(/^pulumi config set --stack wz --secret monsterr:vpnOpenvpnPassword +#/),
+        ]);
+        expect(r.written).not.toMatch(/secure|pending/);
+        const engine = toEngineConfig({ ...new StackFile(r.written!).config(), ...Object.fromEntries(r.secrets!.map((x) => [`monsterr:${x.key}`, { secure: "v1:x" }])) });
+        const c = validateEngineConfig(engine.values, (k) => engine.secretKeys.includes(k));
+        expect(c.tls).toEqual({ mode: "letsencrypt", challenge: "dns", dnsProvider: "hetzner-cloud" });
+        expect(c.vpn).toMatchObject({ enabled: true, provider: "private internet access", type: "openvpn" });
+        // Without the secrets the program refuses the stack, naming them.
+        const bare = toEngineConfig(new StackFile(r.written!).config());
+        expect(() => validateEngineConfig(bare.values, () => false)).toThrow(/dnsCredentials: is required[\s\S]*vpnOpenvpnUser/);
+    });
+
+    it("a secret already in the file is not asked for again; answering no VPN removes the VPN section", async () => {
+        const existing = ["config:", "  monsterr:tls:", "    mode: letsencrypt", "    challenge: dns", "    dnsProvider: cloudflare", "  monsterr:dnsCredentials:", "    secure: v1:abc", "  monsterr:vpn:", "    provider: mullvad", "    wireguardAddresses: 10.64.222.21/32", ""].join("\n");
+        const script: Record<string, string[]> = Object.fromEntries(Object.entries({ ...LOCAL, domain: "media.yourname.net", tls: "letsencrypt" }).map(([k, v]) => [k, [v]]));
+        script.vpnProvider = [""];
+        const r = await runSetup(typing(script).asker, { stack: "wz", file: new StackFile(existing), doctor: healthy });
+        expect(r.secrets).toEqual([]);
+        expect(r.written).toContain("monsterr:dnsCredentials:\n    secure: v1:abc");
+        expect(r.written).not.toContain("monsterr:vpn");
+    });
+
+    it.each([
+        ["monsterr:host.sshdPort", "port"],
+        ["monsterr:storage", "configRoot"],
+        ["monsterr:storage.dataRoot", "dataRoot"],
+        ["monsterr:services.plex.enabled", "disable"],
+        ["monsterr:vpn.type", "vpnType"],
+        ["monsterr:vpn.serverCountries", "vpnProvider"],
+        ["monsterr:alerting.ntfy.url", "ntfyUrl"],
+        ["monsterr:tls.mode", "tls"],
+    ])("a refusal of %s sends the user back to %s", (key, id) => {
+        expect(questionFor(key)?.id).toBe(id);
+    });
+
+    it("sets secrets through the Pulumi CLI with the value on its stdin, never on its command line", () => {
+        const bin = fs.mkdtempSync(path.join(tmp, "bin-"));
+        const log = path.join(bin, "calls");
+        fs.writeFileSync(path.join(bin, "pulumi"), `#!/bin/sh\necho "$PWD $*" >> ${log}\nread v; echo "stdin=$v" >> ${log}\n`, { mode: 0o755 });
+        const run = ((cmd: string, args: string[], opts: SpawnSyncOptions) => spawnSync(cmd, args, { ...opts, stdio: "pipe", input: "s3cr3t-value\n", env: { ...process.env, PATH: `${bin}:${process.env.PATH}` } })) as unknown as typeof spawnSync;
+        const out = setSecrets("wz", ["dnsCredentials", "vpnWireguardPrivateKey"], tmp, run);
+        expect(out.map((o) => o.set)).toEqual([true, true]);
+        expect(fs.readFileSync(log, "utf8").split("\n")).toEqual([`${tmp} config set --stack wz --secret monsterr:dnsCredentials`, "stdin=s3cr3t-value", `${tmp} config set --stack wz --secret monsterr:vpnWireguardPrivateKey`, "stdin=s3cr3t-value", ""]);
     });
 });
 
@@ -144,7 +207,7 @@ describe("npm run setup in a real terminal (tmux)", () => {
         await waitFor(/Domain the apps live under/);
         type("bad_domain");
         key("Enter");
-        const refusal = await waitFor(/'bad_domain' is not a domain name/);
+        const refusal = await waitFor(/'bad_domain' is not a lower-case DNS name/);
         console.log(`the refusal, as the terminal shows it:\n${refusal.trimEnd()}`);
         // inquirer keeps the wrong text in the field: clear it, type the right one.
         for (let i = 0; i < "bad_domain".length; i++) key("BSpace");
@@ -181,6 +244,8 @@ describe("npm run setup in a real terminal (tmux)", () => {
         await waitFor(/Apps to leave out/);
         type("lidarr");
         key("Enter");
+        await waitFor(/Send torrents through a VPN\?/);
+        key("Enter");
         await waitFor(/Alerts to an ntfy topic URL/);
         key("Enter");
         const s = await waitFor(/Write the settings anyway|Write Pulumi\.tty\.yaml\?/, 60_000);
@@ -207,7 +272,7 @@ describe("npm run setup in a real terminal (tmux)", () => {
                 "  monsterr:timezone: Europe/Berlin",
                 "  monsterr:puid: 1000",
                 "  monsterr:pgid: 1000",
-                "  monsterr:torrentPort: 51413",
+                "  monsterr:torrentPort: 6881",
                 "  monsterr:tls:",
                 "    mode: selfsigned",
                 "  monsterr:services:",
