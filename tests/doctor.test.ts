@@ -206,7 +206,7 @@ describe("npm run setup against the disposable host", () => {
         expect(r.problems).toEqual([]);
         const written = new StackFile(r.written!).answers();
         expect(written).toMatchObject({ hostType: "ssh", address: host.ip, user: "deploy", hostKey: host.hostKey });
-        expect(r.secretCommands[0]).toBe(`pulumi config set --stack lab --secret monsterr:sshPrivateKey < ${keyFile}   # or leave it to ssh-agent`);
+        expect(r.secretCommands[0]).toBe(`pulumi config set --stack lab --secret monsterr:sshPrivateKey < ${keyFile}   # optional: or leave it to ssh-agent`);
     });
 
     it("writes nothing when the fingerprint is not the one the host presents", async () => {
