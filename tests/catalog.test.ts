@@ -65,8 +65,8 @@ describe("catalog", () => {
     it("uses unique public subdomains and routes every web UI", () => {
         const subs = CATALOG.flatMap((s) => (s.route ? [s.route.subdomain] : []));
         expect(new Set(subs).size).toBe(subs.length);
-        // Exporters serve metrics, gluetun and Diun an API on their own loopback: none is a web UI.
-        for (const s of CATALOG.filter((s) => s.group !== "core" && s.port > 0 && !/exporter|exportarr|alertmanager|cadvisor|gluetun|diun/.test(s.name))) {
+        // Exporters (mtail too) serve metrics, gluetun and Diun an API on their own loopback: none is a web UI.
+        for (const s of CATALOG.filter((s) => s.group !== "core" && s.port > 0 && !/exporter|exportarr|alertmanager|cadvisor|gluetun|diun|mtail/.test(s.name))) {
             expect({ service: s.name, routed: !!s.route }).toEqual({ service: s.name, routed: true });
         }
     });

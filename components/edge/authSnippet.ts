@@ -9,32 +9,11 @@
  * before any decision. The client address is the TCP peer unless the stack names trusted proxies.
  */
 
-/** One nginx directive: `name args...;` or, with `block`, `name args... { ... }`. */
-export interface NginxDirective {
-    name: string;
-    args?: string[];
-    block?: NginxDirective[];
-}
+import { EDGE_TIMING_LOG, TIMING_LOG_FORMAT } from "./accessMetrics";
+import { d, NginxDirective, nginxArg, serializeNginx, when } from "./nginxDirectives";
 
-const d = (name: string, ...args: string[]): NginxDirective => ({ name, args });
-const when = (condition: string[], ...block: NginxDirective[]): NginxDirective => ({ name: "if", args: [`(${condition[0]}`, ...condition.slice(1), ")"], block });
-
-/** Arguments that contain spaces, quotes, braces, `;` or `#`, or are empty, are double-quoted with escapes. */
-export function nginxArg(arg: string): string {
-    if (arg !== "" && !/[\s"'{};#\\]/.test(arg)) return arg;
-    return `"${arg.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
-}
-
-export function serializeNginx(directives: NginxDirective[], depth = 0): string {
-    const pad = "    ".repeat(depth);
-    return directives
-        .map((x) => {
-            const head = [x.name, ...(x.args ?? []).map(nginxArg)].join(" ");
-            if (!x.block) return `${pad}${head};\n`;
-            return `${pad}${head} {\n${serializeNginx(x.block, depth + 1)}${pad}}\n`;
-        })
-        .join("");
-}
+export type { NginxDirective };
+export { nginxArg, serializeNginx };
 
 /** Internal location of Authelia's AuthRequest endpoint; never reachable from outside (`internal`). */
 export const AUTHZ_LOCATION = "/internal/authelia/authz";
@@ -85,6 +64,7 @@ function serverGuards(args: EdgeSnippetArgs): NginxDirective[] {
     return [
         ...realIp,
         d("access_log", EDGE_ACCESS_LOG, NPM_LOG_FORMAT),
+        d("access_log", EDGE_TIMING_LOG, TIMING_LOG_FORMAT),
         when(["$http_host", "!~*", `^${name}\\.?(:443)?$`], d("return", "421")),
         when(["$ssl_server_name", "!~*", `^(${name})?$`], d("return", "421")),
         d("set", "$monsterr_connection", ""),

@@ -5,6 +5,7 @@ import { blackboxFiles } from "./blackbox";
 import { diunFiles, nodeExporterFiles } from "./diun";
 import { fail2banFiles } from "./fail2ban";
 import { grafanaFiles } from "./grafana";
+import { mtailFiles } from "./mtail";
 import { nginxProxyManagerFiles } from "./nginxProxyManager";
 import { nzbgetFiles } from "./nzbget";
 import { bazarrFiles } from "./bazarr";
@@ -30,4 +31,5 @@ export const FILE_BUILDERS: Partial<Record<ServiceName, FileBuilder>> = {
     bazarr: bazarrFiles,
     "node-exporter": nodeExporterFiles,
     diun: diunFiles,
+    mtail: mtailFiles,
 };

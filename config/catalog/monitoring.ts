@@ -1,4 +1,4 @@
-import { ARR_API_BYPASS, CONFIG_VOLUME, wgetHealth } from "./shared";
+import { ARR_API_BYPASS, CONFIG_VOLUME, TIMING_LOG_FILE, wgetHealth } from "./shared";
 import { SecretId, ServiceSpec } from "./types";
 
 export const MONITORING: ServiceSpec[] = [
@@ -191,6 +191,28 @@ export const MONITORING: ServiceSpec[] = [
         healthcheck: wgetHealth("http://localhost:9115/-/healthy", "busybox wget in the Prometheus busybox image (Dockerfile v0.28.0)", "10s"),
         memoryMb: 64,
         metrics: { port: 9115, path: "/metrics" },
+        enabledByDefault: true,
+        companionOf: ["prometheus"],
+    },
+    {
+        name: "mtail",
+        group: "monitoring",
+        description: "Requests, statuses and latency per public host, from the proxy's timing access log",
+        image: { repository: "ghcr.io/google/mtail", tag: "3.0.9" },
+        port: 3903,
+        flavor: "plain",
+        networks: ["metrics"],
+        volumes: [
+            { source: { kind: "config", sub: "etc" }, target: "/etc/mtail", readOnly: true },
+            { source: { kind: "config", service: "nginx-proxy-manager", sub: "data/logs" }, target: "/logs", readOnly: true },
+        ],
+        // The image's entrypoint is /mtail (Dockerfile.goreleaser v3.0.9); flags from cmd/mtail/main.go at that tag.
+        // Only the proxy's own timing log, no `prog` label, no pprof or varz pages on the metrics network.
+        command: ["--progs", "/etc/mtail", "--logs", `/logs/${TIMING_LOG_FILE}`, "--emit_prog_label=false", "--http_debugging_endpoint=false", "--http_info_endpoint=false"],
+        healthcheck: { none: "FROM scratch image: no shell or client to run a check (Dockerfile.goreleaser v3.0.9); TargetDown watches it" },
+        memoryMb: 64,
+        runAsStackUser: true,
+        metrics: { port: 3903, path: "/metrics" },
         enabledByDefault: true,
         companionOf: ["prometheus"],
     },

@@ -21,3 +21,9 @@ export const LSIO_CURL = "curl is in every linuxserver base image (package_versi
 
 /** `/api` and its versions carry the app's own API key, so clients (other *arr apps, mobile apps) skip 2FA there. */
 export const ARR_API_BYPASS: BypassPath[] = [{ exact: "/api" }, { prefix: "/api/" }];
+
+/**
+ * The proxy's timing access log (components/edge/accessMetrics.ts), in NPM's logs folder; mtail reads it. The
+ * `_access.log` ending puts it under NPM's own logrotate (weekly, 4 kept: docker/rootfs/etc/logrotate.d/nginx-proxy-manager).
+ */
+export const TIMING_LOG_FILE = "monsterr_timing_access.log";

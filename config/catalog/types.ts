@@ -210,6 +210,7 @@ export const SERVICE_NAMES = [
     "exportarr-readarr",
     "qbittorrent-exporter",
     "diun",
+    "mtail",
 ] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 

@@ -39,6 +39,7 @@ export const IMAGES: Record<string, ImageFacts> = {
     "ghcr.io/google/cadvisor": { tools: ["sh", "wget", "nc"], healthcheck: "healthcheck.sh", source: "deploy/Dockerfile HEALTHCHECK (v0.60.5), alpine base" },
     "ghcr.io/martabal/qbittorrent-exporter": { tools: ["sh", "wget", "nc"], source: "Dockerfile v2.0.1: alpine base" },
     "ghcr.io/onedr0p/exportarr": { tools: [], source: "Dockerfile v2.3.0: gcr.io/distroless/static" },
+    "ghcr.io/google/mtail": { tools: [], source: "Dockerfile.goreleaser v3.0.9: FROM scratch, /mtail only" },
     "organizr/organizr": { tools: ["sh", "curl", "wget", "nc"], source: "Organizr/docker-base linux-amd64.Dockerfile: apk add curl" },
     "ghcr.io/seerr-team/seerr": { tools: ["sh", "wget"], source: "Dockerfile: node alpine base; upstream's docs use wget" },
     "crazymax/diun": { tools: ["sh", "wget", "diun"], source: "Dockerfile v4.33.0: alpine:3.23 (busybox sh, wget), /usr/local/bin/diun; no HEALTHCHECK, `diun healthcheck` since 4.33.0" },

@@ -5,6 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { AUTHELIA_URL } from "../../../components/edge/proxyHosts";
 import { EDGE_ACCESS_LOG } from "../../../components/edge/authSnippet";
+import { EDGE_TIMING_LOG, httpTopConf, TIMING_LOG_IN_DATA } from "../../../components/edge/accessMetrics";
 import { freePort } from "../binaries";
 
 export const NGINX = "/usr/sbin/nginx";
@@ -42,7 +43,11 @@ export class FakeApps {
         this.server = http.createServer((req, res) => {
             this.requests.push({ host: String(req.headers.host), method: req.method ?? "", url: req.url ?? "", headers: req.headers });
             req.resume();
-            req.on("end", () => res.writeHead(200, { "Content-Type": "text/plain" }).end("monsterr-fake-app\n"));
+            // `?monsterr-status=503&monsterr-delay=300`: the app answers with that status, that late.
+            const q = new URL(req.url ?? "/", "http://app").searchParams;
+            const status = Number(q.get("monsterr-status") ?? 200);
+            const delay = Number(q.get("monsterr-delay") ?? 0);
+            req.on("end", () => setTimeout(() => res.writeHead(status, { "Content-Type": "text/plain" }).end("monsterr-fake-app\n"), delay));
         });
         await new Promise<void>((resolve) => this.server!.listen(0, "127.0.0.1", resolve));
         return (this.server.address() as { port: number }).port;
@@ -55,6 +60,8 @@ export class FakeApps {
 
 export interface EdgeNginxOptions {
     hosts: PlannedProxyHost[];
+    /** The planned http_top.conf; the program's own by default. */
+    httpTop?: string;
     appPort: number;
     autheliaPort: number;
 }
@@ -107,6 +114,7 @@ export class EdgeNginx {
         const servers = opts.hosts.map((h, i) => {
             const advanced = h.advancedConfig
                 .split(EDGE_ACCESS_LOG).join(d("monsterr_access.log"))
+                .split(EDGE_TIMING_LOG).join(d(path.basename(TIMING_LOG_IN_DATA)))
                 .split(AUTHELIA_URL).join(`http://127.0.0.1:${opts.autheliaPort}`);
             return [
                 "server {",
@@ -143,6 +151,8 @@ export class EdgeNginx {
             `  log_format proxy '${NPM_LOG_FORMATS.proxy}';`,
             `  log_format standard '${NPM_LOG_FORMATS.standard}';`,
             `  access_log ${d("fallback_http_access.log")} proxy;`,
+            // NPM includes /data/nginx/custom/http_top.conf here, before every proxy host (nginx.conf v2.15.1).
+            (opts.httpTop ?? httpTopConf()).trim(),
             "  map $host $forward_scheme { default http; }",
             '  map $scheme $hsts_header { https "max-age=63072000; preload"; }',
             "  set_real_ip_from 127.0.0.0/8;",

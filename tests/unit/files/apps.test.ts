@@ -146,7 +146,11 @@ describe("Redis, logrotate, NPM's seeded log, YAML (unit)", () => {
 
     it("NPM: the edge access log, seeded empty under its data folder", () => {
         expect(EDGE_ACCESS_LOG).toBe("/data/logs/monsterr_access.log");
-        expect(nginxProxyManagerFiles(fileContext(stack()))).toEqual([{ path: "data/logs/monsterr_access.log", content: "", mode: "0640", seedOnly: true }]);
+        expect(nginxProxyManagerFiles(fileContext(stack()))).toEqual([
+            { path: "data/logs/monsterr_access.log", content: "", mode: "0640", seedOnly: true },
+            { path: "data/logs/monsterr_timing_access.log", content: "", mode: "0644", seedOnly: true },
+            { path: "data/nginx/custom/http_top.conf", content: 'log_format monsterr_timing "$server_name $status $upstream_header_time";\n' },
+        ]);
     });
 
     it("YAML: declared key order, no folding of long lines, no anchors for repeated objects", () => {
@@ -156,7 +160,7 @@ describe("Redis, logrotate, NPM's seeded log, YAML (unit)", () => {
     });
 
     it("the services with generated files, each to its builder", () => {
-        expect(Object.keys(FILE_BUILDERS).sort()).toEqual(["alertmanager", "authelia", "bazarr", "blackbox-exporter", "diun", "fail2ban", "grafana", "nginx-proxy-manager", "node-exporter", "nzbget", "prometheus", "qbittorrent", "redis"]);
+        expect(Object.keys(FILE_BUILDERS).sort()).toEqual(["alertmanager", "authelia", "bazarr", "blackbox-exporter", "diun", "fail2ban", "grafana", "mtail", "nginx-proxy-manager", "node-exporter", "nzbget", "prometheus", "qbittorrent", "redis"]);
         expect(FILE_BUILDERS.redis).toBe(redisFiles);
         expect(FILE_BUILDERS.nzbget).toBe(nzbgetFiles);
         expect(FILE_BUILDERS.qbittorrent).toBe(qbittorrentFiles);
