@@ -72,6 +72,7 @@ describe("monitoring files (real validators)", () => {
             `${CONFIG_ROOT}/grafana/provisioning/dashboards/json/host.json`,
             `${CONFIG_ROOT}/grafana/provisioning/dashboards/json/containers.json`,
             `${CONFIG_ROOT}/grafana/provisioning/dashboards/json/media-stack.json`,
+            `${CONFIG_ROOT}/grafana/provisioning/dashboards/json/monsterr.json`,
         ]));
     });
 
@@ -165,7 +166,7 @@ describe("monitoring files (real validators)", () => {
 
             // Grafana's own variables are replaced by what it would send; Prometheus parses and runs the rest.
             const dashboards = [...prod.files].filter(([f]) => f.includes("/grafana/provisioning/dashboards/json/"));
-            expect(dashboards).toHaveLength(3);
+            expect(dashboards).toHaveLength(4);
             let queries = 0;
             for (const [file, content] of dashboards) {
                 for (const panel of (JSON.parse(content) as { panels: { title: string; targets: { expr: string }[] }[] }).panels) {

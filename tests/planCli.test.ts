@@ -45,7 +45,7 @@ describe.each(["dev", "prod"])("npm run plan -- --stack %s --out DIR", (stack) =
         expect(stdout).toContain(`file ${root}/authelia/configuration.yml (0440)`);
         expect(stdout).toContain(`file ${root}/secrets/npm-admin-password (0400, secret, generated once and kept on the host)`);
         expect(stdout).not.toMatch(/HostFile|-file-\d|-write\b/);
-        expect(stdout).toMatch(/containers +34; memory limits add up to \d+\.\d GiB \(caps, not use\)/);
+        expect(stdout).toMatch(/containers +35; memory limits add up to \d+\.\d GiB \(caps, not use\)/);
         expect(stdout).toMatch(/credentials +authelia: admin, nginxProxyManager: admin@/);
         expect(stdout).toContain("pulumi stack output adminCredentials --show-secrets");
         expect(stdout).toMatch(/\nNext:\n  1\. /);

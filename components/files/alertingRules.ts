@@ -1,4 +1,5 @@
 import { CATALOG, ServiceName } from "../../config/catalog";
+import { securityRuleGroups } from "./securityRules";
 import { toYaml } from "./yaml";
 
 /**
@@ -294,7 +295,7 @@ export function updateRules(overdueDays: number): RuleGroup {
 /** Every rule group of a stack: the fixed ones, the containers it deploys, the backup's when it runs, the update notifier's. */
 export function ruleGroups(enabled: readonly ServiceName[], backup = false, updatesOverdueDays = 14): RuleGroup[] {
     const updates = enabled.includes("diun") && enabled.includes("node-exporter");
-    return [...RULE_GROUPS, expectedContainers(enabled), ...(backup ? [BACKUP_RULES] : []), ...(updates ? [updateRules(updatesOverdueDays)] : [])];
+    return [...RULE_GROUPS, expectedContainers(enabled), ...(backup ? [BACKUP_RULES] : []), ...(updates ? [updateRules(updatesOverdueDays)] : []), ...securityRuleGroups(enabled)];
 }
 
 export function ruleFilePath(group: RuleGroup): string {

@@ -107,6 +107,8 @@ export const CORE: ServiceSpec[] = [
             { source: { kind: "host", path: "/var/log" }, target: "/var/log", readOnly: true },
             { source: { kind: "config", service: "nginx-proxy-manager", sub: "data/logs" }, target: "/logs/proxy", readOnly: true },
             { source: { kind: "config", service: "authelia", sub: "logs" }, target: "/logs/authelia", readOnly: true },
+            // Its socket (fail2ban.conf default of 1.1.0), shared with fail2ban-exporter.
+            { source: { kind: "config", sub: "run" }, target: "/var/run/fail2ban" },
         ],
         // The image's entrypoint behind a script that picks the host's iptables backend (components/files/fail2ban.ts);
         // the command is the image's own CMD (Dockerfile of crazy-max/docker-fail2ban 1.1.0-r6).

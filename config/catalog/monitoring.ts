@@ -209,12 +209,33 @@ export const MONITORING: ServiceSpec[] = [
         // The image's entrypoint is /mtail (Dockerfile.goreleaser v3.0.9); flags from cmd/mtail/main.go at that tag.
         // Only the proxy's own timing log, no `prog` label, no pprof or varz pages on the metrics network.
         command: ["--progs", "/etc/mtail", "--logs", `/logs/${TIMING_LOG_FILE}`, "--emit_prog_label=false", "--http_debugging_endpoint=false", "--http_info_endpoint=false"],
-        healthcheck: { none: "FROM scratch image: no shell or client to run a check (Dockerfile.goreleaser v3.0.9); TargetDown watches it" },
+        healthcheck: { none: "FROM scratch image: no shell or client to run a check (Dockerfile.goreleaser v3.0.9); TargetDown and EdgeMetricsSilent watch it" },
         memoryMb: 64,
         runAsStackUser: true,
         metrics: { port: 3903, path: "/metrics" },
         enabledByDefault: true,
         companionOf: ["prometheus"],
+    },
+    {
+        name: "fail2ban-exporter",
+        group: "monitoring",
+        description: "Failures, bans and banned addresses per Fail2Ban jail, read from Fail2Ban's socket",
+        image: { repository: "registry.gitlab.com/hctrdev/fail2ban-prometheus-exporter", tag: "0.10.3" },
+        port: 9191,
+        flavor: "plain",
+        networks: ["metrics"],
+        // The folder, not the socket file: fail2ban re-creates the socket when it restarts (exporter README).
+        volumes: [{ source: { kind: "config", service: "fail2ban", sub: "run" }, target: "/var/run/fail2ban", readOnly: true }],
+        // It can lose the socket when fail2ban restarts (upstream issue #9): exit then, and Docker restarts it
+        // (cfg/cfg.go v0.10.3: F2B_EXIT_ON_SOCKET_CONN_ERROR; default socket /var/run/fail2ban/fail2ban.sock).
+        env: { F2B_EXIT_ON_SOCKET_CONN_ERROR: "true" },
+        healthcheck: { image: "/app/health: curl of /health (Dockerfile.goreleaser HEALTHCHECK, fail2ban-prometheus-exporter v0.10.3)" },
+        memoryMb: 64,
+        metrics: { port: 9191, path: "/metrics" },
+        enabledByDefault: true,
+        companionOf: ["fail2ban", "prometheus"],
+        // The socket exists once Fail2Ban runs; started earlier, the exporter would exit and restart until then.
+        startAfter: ["fail2ban"],
     },
     exportarr("sonarr", 8989, "sonarr-api-key"),
     exportarr("radarr", 7878, "radarr-api-key"),

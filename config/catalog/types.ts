@@ -211,6 +211,7 @@ export const SERVICE_NAMES = [
     "qbittorrent-exporter",
     "diun",
     "mtail",
+    "fail2ban-exporter",
 ] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 

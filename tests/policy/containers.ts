@@ -42,8 +42,9 @@ export const NETWORKS: Record<string, string[]> = {
     watchlist: ["edge", "backend"],
     // The way out to the registries; nothing routes to it.
     diun: ["edge"],
-    // Scraped only; it reads files, never the network.
+    // Scraped only; they read files and a socket, never the network.
     mtail: ["metrics"],
+    "fail2ban-exporter": ["metrics"],
 };
 
 /** Secret files each container reads: secret id (`?`: only when the stack sets it) -> the variable naming its path (null: named in its config or command). */
@@ -94,7 +95,7 @@ export const PRIVILEGES: Record<string, { capabilities?: string[]; devices?: str
 export const RUN_AS_STACK_USER = [
     "redis", "authelia", "audiobookshelf", "prometheus", "grafana", "alertmanager",
     "exportarr-sonarr", "exportarr-radarr", "exportarr-lidarr", "exportarr-prowlarr", "exportarr-readarr", "qbittorrent-exporter", "overseerr",
-    // Reads the proxy's timing log (0644).
+    // Reads the proxy's timing log (0644); fail2ban-exporter stays root, as Fail2Ban's socket is root's.
     "mtail",
 ];
 
@@ -105,7 +106,7 @@ export const PORTS: Record<string, number> = {
     prometheus: 9090, grafana: 3000, tautulli: 8181, portainer: 9000, alertmanager: 9093, "node-exporter": 9100, cadvisor: 8080,
     "blackbox-exporter": 9115, gluetun: 8000, "exportarr-sonarr": 9707, "exportarr-radarr": 9707, "exportarr-lidarr": 9707, "exportarr-prowlarr": 9707,
     "exportarr-readarr": 9707, "qbittorrent-exporter": 8090, organizr: 80, overseerr: 5055, watchlist: 3003,
-    diun: 42286, mtail: 3903,
+    diun: 42286, mtail: 3903, "fail2ban-exporter": 9191,
 };
 
 /**

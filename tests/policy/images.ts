@@ -40,6 +40,7 @@ export const IMAGES: Record<string, ImageFacts> = {
     "ghcr.io/martabal/qbittorrent-exporter": { tools: ["sh", "wget", "nc"], source: "Dockerfile v2.0.1: alpine base" },
     "ghcr.io/onedr0p/exportarr": { tools: [], source: "Dockerfile v2.3.0: gcr.io/distroless/static" },
     "ghcr.io/google/mtail": { tools: [], source: "Dockerfile.goreleaser v3.0.9: FROM scratch, /mtail only" },
+    "registry.gitlab.com/hctrdev/fail2ban-prometheus-exporter": { tools: ["sh", "curl"], healthcheck: "/app/health", source: "Dockerfile.goreleaser v0.10.3: alpine, apk add curl, HEALTHCHECK CMD /app/health (curl localhost:9191/health)" },
     "organizr/organizr": { tools: ["sh", "curl", "wget", "nc"], source: "Organizr/docker-base linux-amd64.Dockerfile: apk add curl" },
     "ghcr.io/seerr-team/seerr": { tools: ["sh", "wget"], source: "Dockerfile: node alpine base; upstream's docs use wget" },
     "crazymax/diun": { tools: ["sh", "wget", "diun"], source: "Dockerfile v4.33.0: alpine:3.23 (busybox sh, wget), /usr/local/bin/diun; no HEALTHCHECK, `diun healthcheck` since 4.33.0" },

@@ -52,4 +52,19 @@ export const METRICS: Record<string, string> = {
     monsterr_image_pinned_info: "the program's textfile (components/files/diun.ts pinnedInfo)",
     // Alertmanager v0.34.0
     alertmanager_notifications_failed_total: "alertmanager v0.34.0 notify/metrics.go:48",
+    alertmanager_notifications_total: "alertmanager v0.34.0 notify/metrics.go:45",
+    ALERTS: "Prometheus v3.14.0 rules/alerting.go:41 (alertMetricName)",
+    // Authelia v4.39.20 internal/metrics/prometheus.go:92 (Subsystem authelia, histogram; its authn counters are never
+    // incremented in 4.39.20, see components/files/securityRules.ts)
+    authelia_authn_duration_count: "authelia v4.39.20 internal/metrics/prometheus.go:92 (authn_duration histogram)",
+    // fail2ban-prometheus-exporter v0.10.3 collector/f2b/socket.go (namespace f2b)
+    f2b_up: "fail2ban-prometheus-exporter v0.10.3 collector/f2b/socket.go:21",
+    f2b_jail_failed_current: "fail2ban-prometheus-exporter v0.10.3 collector/f2b/socket.go:31",
+    f2b_jail_banned_current: "fail2ban-prometheus-exporter v0.10.3 collector/f2b/socket.go:41",
+    f2b_jail_banned_total: "fail2ban-prometheus-exporter v0.10.3 collector/f2b/socket.go:46",
+    // mtail v3.0.9 running the program of components/edge/accessMetrics.ts (tests/edge/accessMetrics.test.ts runs it
+    // with Debian's mtail on real nginx lines)
+    monsterr_http_requests_total: "mtail program (components/edge/accessMetrics.ts)",
+    monsterr_http_app_response_seconds_bucket: "mtail program (components/edge/accessMetrics.ts)",
+    monsterr_http_app_response_seconds_count: "mtail program (components/edge/accessMetrics.ts)",
 };

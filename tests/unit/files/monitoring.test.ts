@@ -4,6 +4,7 @@ import * as path from "path";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
 import { BACKUP_RULES, RULE_GROUPS, expectedContainers, ruleFilePath, ruleGroups, serializeRuleGroup, updateRules } from "../../../components/files/alertingRules";
+import { securityRuleGroups } from "../../../components/files/securityRules";
 import { ALERTMANAGER_ETC, alertmanagerConfig, alertmanagerFiles, discordSlackUrl } from "../../../components/files/alertmanager";
 import { blackboxConfig, blackboxFiles } from "../../../components/files/blackbox";
 import { DASHBOARD_DIR, PROMETHEUS_DATASOURCE_UID, dashboardProviders, dashboards, datasources, grafanaFiles } from "../../../components/files/grafana";
@@ -109,7 +110,7 @@ describe("alert rules (unit)", () => {
     it("the committed promtool cases pass on the rules as generated now (each alert fires when it should, and only then)", () => {
         const d = dir("rules");
         fs.mkdirSync(path.join(d, "rules"));
-        const groups = [...RULE_GROUPS, expectedContainers(["sonarr", "radarr", "qbittorrent"]), BACKUP_RULES, updateRules(14)];
+        const groups = [...RULE_GROUPS, expectedContainers(["sonarr", "radarr", "qbittorrent"]), BACKUP_RULES, updateRules(14), ...securityRuleGroups(all())];
         for (const g of groups) fs.writeFileSync(path.join(d, ruleFilePath(g)), serializeRuleGroup(g));
         const tests = fs.readdirSync(PROMTOOL_TESTS).filter((f) => f.endsWith(".test.yml")).sort();
         expect(tests.map((t) => t.replace(".test.yml", ""))).toEqual(groups.map((g) => g.name).sort());
@@ -126,10 +127,14 @@ describe("alert rules (unit)", () => {
             expect(rule.annotations.description.length).toBeGreaterThan(20);
         }
         const fixed = ["host", "containers", "targets", "apps", "probes", "monitoring", "expected-containers"];
-        expect(ruleGroups(all()).map((g) => g.name)).toEqual([...fixed, "updates"]);
-        expect(ruleGroups(all(), true).map((g) => g.name)).toEqual([...fixed, "backup", "updates"]);
-        expect(ruleGroups(all().filter((s) => s !== "diun"), true).map((g) => g.name)).toEqual([...fixed, "backup"]);
-        expect(ruleGroups(all().filter((s) => s !== "node-exporter")).map((g) => g.name)).toEqual(fixed);
+        expect(ruleGroups(all()).map((g) => g.name)).toEqual([...fixed, "updates", "security", "edge"]);
+        expect(ruleGroups(all(), true).map((g) => g.name)).toEqual([...fixed, "backup", "updates", "security", "edge"]);
+        expect(ruleGroups(all().filter((s) => s !== "diun"), true).map((g) => g.name)).toEqual([...fixed, "backup", "security", "edge"]);
+        expect(ruleGroups(all().filter((s) => s !== "node-exporter")).map((g) => g.name)).toEqual([...fixed, "security", "edge"]);
+        // Each alert only where its source runs: no fail2ban exporter, no ban alerts; no mtail, no traffic alerts.
+        const alerts = (enabled: ReturnType<typeof all>) => securityRuleGroups(enabled).flatMap((g) => g.rules.map((r) => r.alert));
+        expect(alerts(all().filter((s) => s !== "fail2ban-exporter"))).toEqual(["AuthFailuresSpike", "PublicRouteErrors", "PublicRouteSlow", "EdgeMetricsSilent", "AvailabilityBurnFast", "AvailabilityBurnSlow"]);
+        expect(alerts(all().filter((s) => s !== "mtail"))).toEqual(["AuthFailuresSpike", "CredentialStuffing", "BanStorm", "Fail2banBlind", "AvailabilityBurnFast", "AvailabilityBurnSlow"]);
         expect(ruleGroups(all(), false, 30).find((g) => g.name === "updates")!.rules[1].expr).toMatch(/ > 2592000$/);
     });
 
@@ -320,7 +325,7 @@ describe("Grafana provisioning (unit)", () => {
     });
 
     it("the repo's dashboards, sorted, parsed; a broken one fails the plan", () => {
-        expect([...dashboards().keys()]).toEqual(["containers.json", "host.json", "media-stack.json"]);
+        expect([...dashboards().keys()]).toEqual(["containers.json", "host.json", "media-stack.json", "monsterr.json"]);
         const d = dir("dash");
         fs.writeFileSync(path.join(d, "b.json"), '{"title":"b"}');
         fs.writeFileSync(path.join(d, "a.json"), '{"title":"a"}');
@@ -339,6 +344,7 @@ describe("Grafana provisioning (unit)", () => {
             "provisioning/dashboards/json/containers.json",
             "provisioning/dashboards/json/host.json",
             "provisioning/dashboards/json/media-stack.json",
+            "provisioning/dashboards/json/monsterr.json",
         ]);
         expect(yaml.load(files[0].content as string)).toEqual(datasources());
         expect(yaml.load(files[1].content as string)).toEqual(dashboardProviders());
