@@ -201,7 +201,7 @@ describe("monitoring files (real validators)", () => {
                 for (const t of p.targets) expect(t.datasource.uid).toBe(PROMETHEUS_DATASOURCE_UID);
             }
         }
-        expect(uids.size).toBe(3);
+        expect(uids.size).toBe(4);
     });
 
     it("blackbox exporter accepts its config (--config.check)", () => {
