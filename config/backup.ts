@@ -1,6 +1,6 @@
 import type { HostConfig, SecretPresence } from "./types";
 import { Bad, show } from "./parse";
-import { read, readObject } from "./schema/setting";
+import { read, readFields, readObject } from "./schema/setting";
 import { BACKUP } from "./schema/settings";
 
 /** Where restic keeps the snapshots: a path on the host, an SFTP server, or an S3-compatible bucket. */
@@ -53,10 +53,7 @@ export function validateBackup(value: unknown, host: HostConfig | undefined, sec
             if (!secrets[key]) bad(key, secrets[key] === false ? "is stored in plain text" : "is required for an s3 repository", `pulumi config set --secret ${k(key)} ...`);
         }
     }
-    const time = read(F.time, o.time, "backup.time", fail);
-    const keepDaily = read(F.keepDaily, o.keepDaily, "backup.keepDaily", fail);
-    const keepWeekly = read(F.keepWeekly, o.keepWeekly, "backup.keepWeekly", fail);
-    const keepMonthly = read(F.keepMonthly, o.keepMonthly, "backup.keepMonthly", fail);
+    const { time, keepDaily, keepWeekly, keepMonthly } = readFields({ time: F.time, keepDaily: F.keepDaily, keepWeekly: F.keepWeekly, keepMonthly: F.keepMonthly }, o, "backup", fail);
     if (ok && keepDaily! + keepWeekly! + keepMonthly! === 0) {
         fail("backup", "keeps no snapshot at all (keepDaily, keepWeekly and keepMonthly are 0)", "keep at least one, e.g. keepDaily 7");
     }

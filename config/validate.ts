@@ -7,7 +7,7 @@ import { validateBackup } from "./backup";
 import { validateVpn } from "./vpn";
 import { Bad, obj, show } from "./parse";
 import { parseCidr, mask, within } from "./schema/formats";
-import { read, readList, readMap, readObject } from "./schema/setting";
+import { read, readFields, readList, readMap, readObject } from "./schema/setting";
 import { HOST, MIN_PASSWORD, SERVICE, SETTINGS } from "./schema/settings";
 import { HostConfig, MonitoringConfig, NetworkConfig, ResolvedService, SecretPresence, StackConfig, StorageConfig, TlsConfig } from "./types";
 
@@ -136,8 +136,7 @@ function validateHost(value: unknown, bad: Bad): HostConfig | undefined {
 function validateStorage(value: unknown, bad: Bad): StorageConfig | undefined {
     const o = readObject(S.storage, value, "storage", bad);
     if (!o) return undefined;
-    const configRoot = read(S.storage.fields.configRoot, o.configRoot, "storage.configRoot", bad);
-    const dataRoot = read(S.storage.fields.dataRoot, o.dataRoot, "storage.dataRoot", bad);
+    const { configRoot, dataRoot } = readFields(S.storage.fields, o, "storage", bad);
     if (!configRoot || !dataRoot) return undefined;
     if (within(configRoot, dataRoot) || within(dataRoot, configRoot)) {
         bad("storage", "configRoot and dataRoot overlap", "keep app state and media in separate trees, e.g. /opt/monsterr and /data");
@@ -171,23 +170,17 @@ function validateTls(value: unknown, domain: string | undefined, secrets: Secret
 }
 
 function validateMonitoring(value: unknown, bad: Bad): MonitoringConfig | undefined {
-    const F = S.monitoring.fields;
     const o = readObject(S.monitoring, value, "monitoring", bad);
     if (!o) return undefined;
-    const retentionTime = read(F.retentionTime, o.retentionTime, "monitoring.retentionTime", bad);
-    const retentionSize = read(F.retentionSize, o.retentionSize, "monitoring.retentionSize", bad);
-    const updateCheck = read(F.updateCheck, o.updateCheck, "monitoring.updateCheck", bad);
-    const updatesOverdueDays = read(F.updatesOverdueDays, o.updatesOverdueDays, "monitoring.updatesOverdueDays", bad);
+    const { retentionTime, retentionSize, updateCheck, updatesOverdueDays } = readFields(S.monitoring.fields, o, "monitoring", bad);
     if (!retentionTime || !retentionSize || !updateCheck || !updatesOverdueDays) return undefined;
     return { retentionTime, retentionSize, updateCheck, updatesOverdueDays };
 }
 
 function validateNetworks(value: unknown, bad: Bad): NetworkConfig | undefined {
-    const F = S.networks.fields;
     const o = readObject(S.networks, value, "networks", bad);
     if (!o) return undefined;
-    const proxySubnet = read(F.proxySubnet, o.proxySubnet, "networks.proxySubnet", bad);
-    const backendSubnet = read(F.backendSubnet, o.backendSubnet, "networks.backendSubnet", bad);
+    const { proxySubnet, backendSubnet } = readFields(S.networks.fields, o, "networks", bad);
     if (!proxySubnet || !backendSubnet) return undefined;
     const a = parseCidr(proxySubnet)!;
     const b = parseCidr(backendSubnet)!;

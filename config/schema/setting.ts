@@ -207,3 +207,18 @@ export function readMap(s: MapSetting, raw: unknown, key: string, bad: Bad): Rec
     if (!o) bad(key, `must be an object of ${s.keyDoc} -> settings`, s.fix);
     return o;
 }
+
+type FieldValue<S> = S extends StringSetting ? string : S extends IntegerSetting | NumberSetting ? number : S extends BooleanSetting ? boolean : S extends ListSetting ? string[] : never;
+
+/**
+ * Reads every scalar and list field of an object setting's value at once, each with its declared default; nested
+ * objects and maps are left to their own readers. A field is undefined when its value was refused (and reported).
+ */
+export function readFields<F extends Record<string, Setting>>(fields: F, o: Record<string, unknown>, key: string, bad: Bad): { [K in keyof F]: FieldValue<F[K]> | undefined } {
+    const out: Record<string, unknown> = {};
+    for (const [name, s] of Object.entries(fields)) {
+        if (s.type === "list") out[name] = readList(s, o[name], `${key}.${name}`, bad);
+        else if (s.type === "string" || s.type === "integer" || s.type === "number" || s.type === "boolean") out[name] = read(s, o[name], `${key}.${name}`, bad);
+    }
+    return out as { [K in keyof F]: FieldValue<F[K]> | undefined };
+}
