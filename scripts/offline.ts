@@ -3,7 +3,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import { scriptedPath } from "../components/hostFile";
-import { EngineConfig, ROOT } from "./stackConfig";
+import { EngineConfig } from "./stackConfig";
 
 /** One resource the program registered, as the engine would receive it. */
 export interface PlannedResource {
@@ -167,7 +167,7 @@ export async function runOffline(config: EngineConfig, stack: string, load: () =
 
 function defaultLoad(): unknown {
     // index.ts exports the program as a function, so every run evaluates it afresh (module caches do not matter).
-    const program = require(path.join(ROOT, "index.ts")) as () => unknown;
+    const program = require(path.join(__dirname, "..", "index")) as () => unknown;
     return program();
 }
 

@@ -1,8 +1,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
+import { PROJECT_ROOT } from "../config/projectRoot";
 
-export const ROOT = path.resolve(__dirname, "..");
+export const ROOT = PROJECT_ROOT;
 
 /** A stack's config as the Pulumi engine hands it to the program: every value a string, secret keys listed. */
 export interface EngineConfig {

@@ -1,10 +1,11 @@
 import * as fs from "fs";
 import * as path from "path";
+import { PROJECT_ROOT } from "../../config/projectRoot";
 import { toYaml } from "./yaml";
 import { FileBuilder } from "./types";
 
 /** Dashboards are kept as JSON in the repo, edited in Grafana and exported back. */
-export const DASHBOARD_DIR = path.resolve(__dirname, "../../monitoring/dashboards");
+export const DASHBOARD_DIR = path.join(PROJECT_ROOT, "monitoring", "dashboards");
 /** The provisioning folder is mounted read-only at /etc/grafana/provisioning (catalog). */
 const PROVISIONING = "/etc/grafana/provisioning";
 /** Dashboards name the datasource by this uid, so they work in any Grafana this provisions. */
