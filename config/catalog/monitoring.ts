@@ -207,8 +207,9 @@ export const MONITORING: ServiceSpec[] = [
             { source: { kind: "config", service: "nginx-proxy-manager", sub: "data/logs" }, target: "/logs", readOnly: true },
         ],
         // The image's entrypoint is /mtail (Dockerfile.goreleaser v3.0.9); flags from cmd/mtail/main.go at that tag.
-        // Only the proxy's own timing log, no `prog` label, no pprof or varz pages on the metrics network.
-        command: ["--progs", "/etc/mtail", "--logs", `/logs/${TIMING_LOG_FILE}`, "--emit_prog_label=false", "--http_debugging_endpoint=false", "--http_info_endpoint=false"],
+        // Only the proxy's own timing log, no `prog` label, no pprof or varz pages on the metrics network. glog (v1.2.2)
+        // would write its log files under /tmp, which the scratch image's root owns: to stderr instead (docker logs).
+        command: ["--progs", "/etc/mtail", "--logs", `/logs/${TIMING_LOG_FILE}`, "--emit_prog_label=false", "--http_debugging_endpoint=false", "--http_info_endpoint=false", "--logtostderr"],
         healthcheck: { none: "FROM scratch image: no shell or client to run a check (Dockerfile.goreleaser v3.0.9); TargetDown and EdgeMetricsSilent watch it" },
         memoryMb: 64,
         runAsStackUser: true,
