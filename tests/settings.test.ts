@@ -44,17 +44,24 @@ describe("declared settings", () => {
         }
     });
 
-    it("Pulumi.yaml declares every plain key, required ones without a default, in Pulumi's own types", () => {
-        const project = yaml.load(read("Pulumi.yaml")) as { config: Record<string, { type: string; default?: unknown; items?: { type: string } }> };
+    it("Pulumi.yaml declares every plain key, required ones without a default, scalars in Pulumi's own types", () => {
+        const project = yaml.load(read("Pulumi.yaml")) as { config: Record<string, { type?: string; default?: unknown }> };
         const plain = Object.entries(ALL_SETTINGS).filter(([, s]) => s.type !== "secret");
         expect(Object.keys(project.config).sort()).toEqual(plain.map(([k]) => k).sort());
         for (const [key, s] of plain) {
             const decl = project.config[key];
-            // sdk/go/common/workspace/project.json: simpleConfigType; a key without default is required by the CLI.
-            expect(["string", "integer", "boolean", "array", "object"]).toContain(decl.type);
+            // A key without default is required by the CLI (pkg/workspace/config.go).
             expect([key, "default" in decl]).toEqual([key, !s.required]);
-            if (decl.type === "array") expect(decl.items).toEqual({ type: "string" });
+            // Objects and lists carry no type: Pulumi would refuse the JSON text the program accepts for them.
+            const scalar = ["string", "integer", "boolean", "number"].includes(s.type);
+            expect([key, decl.type]).toEqual([key, scalar ? (s.type === "number" ? "string" : s.type) : undefined]);
         }
+    });
+
+    it("checks a default computed from another setting like a given value: sshd on the proxy's port is refused", () => {
+        const host = (port: number) => ({ ...minimal, host: { type: "ssh", address: "h.example.com", port, hostKey: HOST_KEY } });
+        expect(() => validateConfig(host(443))).toThrow(/host.sshdPort: 443 is a port the stack publishes/);
+        expect(validateConfig(host(2222)).host).toMatchObject({ port: 2222, sshdPort: 2222 });
     });
 
     it("every declared default passes its own declaration, and every example does", () => {
@@ -125,6 +132,11 @@ describe("declared settings", () => {
             ["a port out of range", { "monsterr:torrentPort": 70000 }],
         ])("refuses %s", (_what, extra) => {
             expect(validate({ config: { "monsterr:domain": "media.example.com", "monsterr:adminEmail": "me@example.com", ...extra } })).toBe(false);
+        });
+
+        it("takes household passwords set one user at a time with --secret --path", () => {
+            expect(validate({ config: { "monsterr:domain": "media.example.com", "monsterr:adminEmail": "me@example.com", "monsterr:userPasswords": { alice: { secure: "v1:a" }, bob: { secure: "v1:b" } } } })).toBe(true);
+            expect(validate({ config: { "monsterr:domain": "media.example.com", "monsterr:adminEmail": "me@example.com", "monsterr:userPasswords": { alice: "in plain text" } } })).toBe(false);
         });
 
         it("leaves other namespaces to their providers", () => {

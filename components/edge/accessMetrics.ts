@@ -33,8 +33,9 @@ export const TIMING_FIELDS: readonly LogField[] = [
     { name: "code", variable: "$status", pattern: String.raw`\d{3}` },
     // Seconds until the app's response header reached the proxy: the app's response time, which a stream, a
     // websocket or a slow client does not stretch ($request_time would). `-` when nginx answered by itself (an auth
-    // redirect, a refusal); a list when nginx tried more than one upstream, of which the first is kept.
-    { name: "seconds", variable: "$upstream_header_time", pattern: String.raw`(?:(?P<seconds>\d+\.\d+)(?:(?:, | : )(?:\d+\.\d+|-))*|-)` },
+    // redirect, a refusal); a list when nginx tried more than one upstream: counted always, timed by its first attempt
+    // when that one answered.
+    { name: "seconds", variable: "$upstream_header_time", pattern: String.raw`(?:(?P<seconds>\d+\.\d+)|-)(?:(?:, | : )(?:\d+\.\d+|-))*` },
 ];
 
 /** Latency buckets in seconds: a page or API call is fast under 0.25 s, slow over 2.5 s. */

@@ -54,7 +54,9 @@ const SECURITY_FAIL2BAN: AlertRule[] = [
     {
         // Background noise on a public address is a few bans an hour.
         alert: "BanStorm",
-        expr: 'sum(increase(f2b_jail_banned_total{job="fail2ban-exporter"}[15m])) > 20',
+        // A restarted fail2ban restores its live bans from its database and counts each again (banmanager.py
+        // addBanTicket, 1.1.0): a window with a reset says nothing about new bans.
+        expr: 'sum(increase(f2b_jail_banned_total{job="fail2ban-exporter"}[15m]) unless on (instance, jail) resets(f2b_jail_banned_total{job="fail2ban-exporter"}[15m]) > 0) > 20',
         labels: { severity: "warning", scope: "host" },
         annotations: {
             summary: "{{ $value | printf \"%.0f\" }} addresses banned in 15 minutes",
@@ -63,12 +65,13 @@ const SECURITY_FAIL2BAN: AlertRule[] = [
     },
     {
         alert: "Fail2banBlind",
-        expr: 'f2b_up{job="fail2ban-exporter"} == 0',
+        // The exporter answers f2b_up 0 when the socket does not; when the exporter itself is gone, so is the signal.
+        expr: 'f2b_up{job="fail2ban-exporter"} == 0 or up{job="fail2ban-exporter"} == 0',
         for: "5m",
         labels: { severity: "critical", scope: "host" },
         annotations: {
             summary: "Fail2Ban does not answer",
-            description: "The exporter cannot talk to Fail2Ban over its socket: nothing is being banned (docker logs fail2ban; docker exec fail2ban fail2ban-client ping).",
+            description: "Fail2Ban does not answer on its socket, or its exporter is down: bans may not be happening and nobody would see them (docker logs fail2ban; docker exec fail2ban fail2ban-client ping; docker logs fail2ban-exporter).",
         },
     },
 ];

@@ -227,15 +227,15 @@ export const MONITORING: ServiceSpec[] = [
         networks: ["metrics"],
         // The folder, not the socket file: fail2ban re-creates the socket when it restarts (exporter README).
         volumes: [{ source: { kind: "config", service: "fail2ban", sub: "run" }, target: "/var/run/fail2ban", readOnly: true }],
-        // It can lose the socket when fail2ban restarts (upstream issue #9): exit then, and Docker restarts it
-        // (cfg/cfg.go v0.10.3: F2B_EXIT_ON_SOCKET_CONN_ERROR; default socket /var/run/fail2ban/fail2ban.sock).
-        env: { F2B_EXIT_ON_SOCKET_CONN_ERROR: "true" },
+        // It dials the socket afresh on every scrape (collector/f2b/collector.go v0.10.3; default socket
+        // /var/run/fail2ban/fail2ban.sock) and reports f2b_up 0 while Fail2Ban is away; its exit-on-error option
+        // would turn that into a dead target instead.
         healthcheck: { image: "/app/health: curl of /health (Dockerfile.goreleaser HEALTHCHECK, fail2ban-prometheus-exporter v0.10.3)" },
         memoryMb: 64,
         metrics: { port: 9191, path: "/metrics" },
         enabledByDefault: true,
         companionOf: ["fail2ban", "prometheus"],
-        // The socket exists once Fail2Ban runs; started earlier, the exporter would exit and restart until then.
+        // The socket exists once Fail2Ban runs; started earlier, its first scrapes would say Fail2Ban is down.
         startAfter: ["fail2ban"],
     },
     exportarr("sonarr", 8989, "sonarr-api-key"),

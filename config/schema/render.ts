@@ -40,7 +40,11 @@ export function settingsTable(): string {
     return ["| key | default | meaning |", "|---|---|---|", ...rows].join("\n");
 }
 
-/** Pulumi's project config type of a setting (string, integer, boolean, array, object). */
+/**
+ * Pulumi's project config type of a setting. Objects and lists get none: Pulumi checks a typed key only as the stack
+ * stores it (pkg/workspace/config.go), and a value set as JSON text (`pulumi config set monsterr:users '{...}'`),
+ * which the program reads, would fail `type: object`.
+ */
 function pulumiType(s: Setting): Record<string, unknown> {
     switch (s.type) {
         case "string":
@@ -49,10 +53,8 @@ function pulumiType(s: Setting): Record<string, unknown> {
             return { type: s.type };
         case "number":
             return { type: "string" };
-        case "list":
-            return { type: "array", items: { type: "string" } };
         default:
-            return { type: "object" };
+            return {};
     }
 }
 
@@ -99,8 +101,12 @@ function jsonSchemaOf(s: Setting): Record<string, unknown> {
             return { type: "object", description, additionalProperties: false, properties: Object.fromEntries(Object.entries(s.fields).map(([k, f]) => [k, jsonSchemaOf(f)])) };
         case "map":
             return { type: "object", description, additionalProperties: jsonSchemaOf(s.values) };
-        case "secret":
-            return { type: "object", description: `${description} (set with pulumi config set --secret)`, required: ["secure"], properties: { secure: { type: "string" } }, additionalProperties: false };
+        case "secret": {
+            const secure = { type: "object", required: ["secure"], properties: { secure: { type: "string" } }, additionalProperties: false };
+            const desc = `${description} (set with pulumi config set --secret)`;
+            // Keyed secrets are set one key at a time with --path: an object of secure values (or one secure object).
+            return s.keyed ? { description: desc, anyOf: [secure, { type: "object", additionalProperties: secure }] } : { ...secure, description: desc };
+        }
     }
 }
 

@@ -85,6 +85,8 @@ export interface MapSetting extends Common {
 /** Set only with `pulumi config set --secret`; validation sees whether it is set, and as a secret. */
 export interface SecretSetting extends Common {
     type: "secret";
+    /** One secret per key (`--secret --path 'monsterr:userPasswords.alice'`) rather than one value. */
+    keyed?: boolean;
 }
 
 export type Scalar = StringSetting | IntegerSetting | NumberSetting | BooleanSetting;
@@ -146,9 +148,12 @@ function parseScalar(s: Scalar, raw: unknown): string | number | boolean | undef
  */
 export function read<S extends Scalar>(s: S, raw: unknown, key: string, bad: Bad, dflt?: ScalarValue<S>): ScalarValue<S> | undefined {
     if (raw === undefined) {
-        const d = dflt ?? (s.default as ScalarValue<S> | undefined);
-        if (d === undefined && s.required) bad(key, "is required", setCommand(key, s.type === "string" ? s.example : String(s.type === "boolean" ? true : s.example)));
-        return d;
+        // A default computed from another setting (sshdPort from port) is checked like a value given.
+        if (dflt !== undefined) raw = dflt;
+        else {
+            if (s.default === undefined && s.required) bad(key, "is required", setCommand(key, s.type === "string" ? s.example : String(s.type === "boolean" ? true : s.example)));
+            return s.default as ScalarValue<S> | undefined;
+        }
     }
     const r = checkScalar(s, raw);
     if ("value" in r) return r.value;

@@ -305,7 +305,7 @@ export const SETTINGS = {
     plexClaim: secret("Plex claim token for the very first start (https://plex.tv/claim)", "pulumi config set --secret monsterr:plexClaim claim-xxxx"),
     dnsCredentials: secret("DNS-01 credentials when `tls.challenge` is `dns`, in the provider's certbot INI form", 'pulumi config set --secret monsterr:dnsCredentials "dns_cloudflare_api_token = ..."'),
     adminPassword: secret(`the Authelia admin's own password (${MIN_PASSWORD}+ characters)`, "pulumi config set --secret monsterr:adminPassword", "generated"),
-    userPasswords: secret(`\`<name>: password\` (${MIN_PASSWORD}+ characters) for household accounts; the others get a generated one in \`userCredentials\``, "pulumi config set --secret --path 'monsterr:userPasswords.alice' ...", "generated"),
+    userPasswords: { ...secret(`\`<name>: password\` (${MIN_PASSWORD}+ characters) for household accounts; the others get a generated one in \`userCredentials\``, "pulumi config set --secret --path 'monsterr:userPasswords.alice' ...", "generated"), keyed: true },
     backupS3AccessKeyId: secret("access key of an `s3:` backup repository", "pulumi config set --secret monsterr:backupS3AccessKeyId ..."),
     backupS3SecretAccessKey: secret("secret key of an `s3:` backup repository", "pulumi config set --secret monsterr:backupS3SecretAccessKey ..."),
     vpnWireguardPrivateKey: secret("the PrivateKey of the provider's WireGuard config, delivered to gluetun as a file", "pulumi config set --secret monsterr:vpnWireguardPrivateKey ..."),

@@ -114,6 +114,13 @@ describe("proxy access metrics (nginx -> timing log -> mtail)", () => {
         expect(total).toBe(lines.length);
     });
 
+    it("counts a request whose first upstream attempt failed and was retried (nginx lists each attempt)", () => {
+        // $upstream_header_time lists attempts separated by ", " (next upstream) or " : " (internal redirect).
+        const m = mtail(`${SONARR} 502 -, -\n${SONARR} 200 -, 0.003\n${SONARR} 200 0.002 : 0.004\n`);
+        expect([m.get(`monsterr_http_requests_total{code="502",host="${SONARR}"}`), m.get(`monsterr_http_requests_total{code="200",host="${SONARR}"}`)]).toEqual([1, 2]);
+        expect(m.get(`monsterr_http_app_response_seconds_count{host="${SONARR}"}`)).toBe(1);
+    });
+
     it("mtail runs with the catalog's own flags, follows the log as lines arrive and serves the counts on /metrics", async () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mtail-live-"));
         fs.mkdirSync(path.join(dir, "etc"));
