@@ -1,5 +1,6 @@
 import type { HostConfig, SecretPresence } from "./types";
 import { Bad, show } from "./parse";
+import { SAFE_PATH } from "./schema/formats";
 import { read, readFields, readObject } from "./schema/setting";
 import { BACKUP } from "./schema/settings";
 
@@ -28,7 +29,6 @@ export function resticRepository(r: BackupRepository): string {
 
 export const DEFAULT_LOCAL_REPOSITORY = BACKUP.fields.repository.default!;
 const k = (key: string) => `monsterr:${key}`;
-const ABS_PATH = /^(\/[A-Za-z0-9._-]+)+$/;
 const HOST = /^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/i;
 
 /** `monsterr:backup`: on by default on an SSH host (a dev machine is its owner's), a local repository unless told. */
@@ -61,7 +61,7 @@ export function validateBackup(value: unknown, host: HostConfig | undefined, sec
 }
 
 function parseRepository(v: string): BackupRepository | undefined {
-    if (ABS_PATH.test(v) && !v.split("/").includes("..")) return { kind: "local", path: v };
+    if (SAFE_PATH.test(v) && !v.split("/").includes("..")) return { kind: "local", path: v };
     const sftp = /^sftp:([a-z_][a-z0-9_-]{0,31})@([^:/]+):(\/[A-Za-z0-9._/-]+)$/.exec(v);
     if (sftp && HOST.test(sftp[2]) && !sftp[3].split("/").includes("..")) return { kind: "sftp", user: sftp[1], host: sftp[2], path: sftp[3] };
     const s3 = /^s3:(https:\/\/[a-z0-9.-]+(?::\d+)?)\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/([A-Za-z0-9._/-]+))?$/.exec(v);

@@ -41,8 +41,12 @@ export interface SetupResult {
 }
 
 /** Pulumi reads the value from its own no-echo prompt (or stdin), never from the command line. */
+export function secretArgs(stack: string, key: string): string[] {
+    return ["config", "set", "--stack", stack, "--secret", `monsterr:${key}`];
+}
+
 export function secretCommand(stack: string, key: string): string {
-    return `pulumi config set --stack ${stack} --secret monsterr:${key}`;
+    return ["pulumi", ...secretArgs(stack, key)].join(" ");
 }
 
 /** The question a refused setting's key comes from (`monsterr:host.sshdPort` -> port), to ask it again. */

@@ -1,5 +1,5 @@
 import { spawnSync } from "child_process";
-import { secretCommand } from "./flow";
+import { secretArgs, secretCommand } from "./flow";
 
 export interface SecretOutcome {
     key: string;
@@ -22,7 +22,7 @@ export function hasPulumiCli(run = spawnSync): boolean {
 export function setSecrets(stack: string, keys: string[], cwd: string, run = spawnSync): SecretOutcome[] {
     return keys.map((key) => {
         const command = secretCommand(stack, key);
-        const r = run("pulumi", ["config", "set", "--stack", stack, "--secret", `monsterr:${key}`], { cwd, stdio: "inherit" });
+        const r = run("pulumi", secretArgs(stack, key), { cwd, stdio: "inherit" });
         return { key, set: r.status === 0, command };
     });
 }
