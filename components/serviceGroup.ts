@@ -43,7 +43,7 @@ export abstract class ServiceGroup extends pulumi.ComponentResource {
                     provider: args.host.provider,
                     networks: args.networks,
                     secrets: args.secrets,
-                    files: build ? build({ config, secrets: args.secrets, enabled, proxyAddress }) : [],
+                    files: build ? build({ config, secrets: args.secrets, enabled, proxyAddress, parent: this, name: `${name}-${spec.name}` }) : [],
                     ...(args.extraEnv?.[spec.name] ? { extraEnv: args.extraEnv[spec.name]!.env } : {}),
                     ...(config.services[spec.name].behindVpn ? { vpn: vpnContainer(spec.name, args.started) } : {}),
                     dependsOn: [args.host.directories, ...startAfter(spec.name, spec.startAfter ?? [], config, args.started), ...(args.extraEnv?.[spec.name]?.dependsOn ?? [])],

@@ -3,6 +3,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import { scriptedPath } from "../components/hostFile";
+import { PasswordHashInputs, passwordHashProvider } from "../components/passwordHash";
 import { EngineConfig } from "./stackConfig";
 
 /** One resource the program registered, as the engine would receive it. */
@@ -16,6 +17,8 @@ export interface PlannedResource {
     inputs: Record<string, unknown>;
     /** Names of the resources given in its `dependsOn` (components stand for all their children). */
     dependsOn: string[];
+    /** Outputs the engine is told to keep secret (`additionalSecretOutputs`); the mocks are not told. */
+    additionalSecretOutputs: string[];
 }
 
 export interface OfflineRun {
@@ -50,9 +53,39 @@ export function reveal(v: unknown): unknown {
 
 const hash = (s: string) => crypto.createHash("sha256").update(s).digest("hex");
 const pem = (kind: string, name: string) => `-----BEGIN ${kind}-----\n${Buffer.from(hash(kind + name)).toString("base64")}\n-----END ${kind}-----\n`;
+const unpadded = (b: Buffer) => b.toString("base64").replace(/=+$/, "");
 
-/** What the providers would report back for a resource, derived only from its inputs so that runs are repeatable. */
-function mockState(type: string, name: string, inputs: Record<string, unknown>, generated: string[], host: MockHost): Record<string, unknown> {
+/**
+ * What a plan shows for a PasswordHash: a valid argon2id PHC string with the resource's cost and salt, whose hash part
+ * reads `MockHashNotReal` and goes on with a digest of the resource's name and salt. It is no hash of the password
+ * (a plan pays nothing for argon2, and no password goes into it); runOffline's `realPasswordHashes` computes real ones.
+ */
+export function mockPasswordHash(name: string, p: Omit<PasswordHashInputs, "password">): string {
+    let text = "MockHashNotReal";
+    while (text.length < Math.ceil((p.keyLength * 4) / 3)) text += hash(`${text}\0${name}\0${p.salt}`);
+    // Decoded and encoded again: `keyLength` bytes, their last character canonical.
+    const body = unpadded(Buffer.from(text, "base64").subarray(0, p.keyLength));
+    return `$argon2id$v=19$m=${p.memory},t=${p.iterations},p=${p.parallelism}$${unpadded(Buffer.from(p.salt))}$${body}`;
+}
+
+/** Real hashes computed in this process, by a digest of their inputs: tests plan the same stack more than once. */
+const realHashes = new Map<string, Promise<string>>();
+
+/** The hash the provider's own create computes (argon2id, ~1 s of CPU). */
+function realPasswordHash(p: PasswordHashInputs): Promise<string> {
+    const key = hash(JSON.stringify([p.password, p.salt, p.iterations, p.memory, p.parallelism, p.keyLength]));
+    let h = realHashes.get(key);
+    if (!h) realHashes.set(key, (h = passwordHashProvider.create!(p).then((r) => (r.outs as { hash: string }).hash)));
+    return h;
+}
+
+const secret = (value: unknown) => ({ [SECRET.key]: SECRET.sig, value });
+
+/**
+ * What the providers would report back for a resource, derived only from its inputs so that runs are repeatable; a
+ * promise only for real password hashes.
+ */
+function mockState(type: string, name: string, inputs: Record<string, unknown>, generated: string[], host: MockHost, options: OfflineOptions): Record<string, unknown> | Promise<Record<string, unknown>> {
     const plain = reveal(inputs) as Record<string, unknown>;
     switch (type) {
         case "random:index/randomPassword:RandomPassword": {
@@ -93,6 +126,12 @@ function mockState(type: string, name: string, inputs: Record<string, unknown>, 
         // A plan shows a first `up`: Plex has not claimed itself yet, so there is no token.
         case "pulumi-nodejs:dynamic/monsterr:PlexToken":
             return { ...inputs, token: "", claimed: false };
+        // The hash wrapped as a secret: the engine keeps it one (additionalSecretOutputs), the mocks are not told.
+        case "pulumi-nodejs:dynamic/monsterr:PasswordHash": {
+            const p = plain as unknown as PasswordHashInputs;
+            if (options.realPasswordHashes) return realPasswordHash(p).then((h) => ({ ...inputs, hash: secret(h) }));
+            return { ...inputs, hash: secret(mockPasswordHash(name, p)) };
+        }
         // ...and Seerr has no admin yet, so its links wait.
         case "pulumi-nodejs:dynamic/monsterr:SeerrArrLink":
             return { ...inputs, pending: true, drift: [], adopted: false };
@@ -106,20 +145,28 @@ export interface MockHost {
     secrets?: Record<string, string>;
 }
 
+export interface OfflineOptions {
+    /**
+     * Each PasswordHash gets the hash its provider's create computes (real argon2id, ~1 s of CPU per account and
+     * process) instead of mockPasswordHash's stand-in: for tests that verify a password against the users file.
+     */
+    realPasswordHashes?: boolean;
+}
+
 /**
  * Runs the real program (index.ts) under Pulumi's mock runtime with the given engine config and returns what it
  * registered. Nothing is created anywhere; this is `pulumi preview` without a CLI, a backend or a host.
  */
-export async function runOffline(config: EngineConfig, stack: string, load: () => unknown = defaultLoad, host: MockHost = {}): Promise<OfflineRun> {
+export async function runOffline(config: EngineConfig, stack: string, load: () => unknown = defaultLoad, host: MockHost = {}, options: OfflineOptions = {}): Promise<OfflineRun> {
     const generatedSecrets: string[] = [];
-    const registered: Omit<PlannedResource, "parent" | "dependsOn">[] = [];
+    const registered: Omit<PlannedResource, "parent" | "dependsOn" | "additionalSecretOutputs">[] = [];
     pulumi.runtime.setAllConfig(config.values, config.secretKeys);
     await pulumi.runtime.setMocks(
         {
-            newResource: (args) => {
-                const state = mockState(args.type, args.name, args.inputs, generatedSecrets, host);
+            newResource: async (args) => {
+                const state = mockState(args.type, args.name, args.inputs, generatedSecrets, host, options);
                 registered.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs });
-                return { id: `${args.name}-id`, state };
+                return { id: `${args.name}-id`, state: await state };
             },
             call: (args) => args.inputs,
         },
@@ -136,6 +183,7 @@ export async function runOffline(config: EngineConfig, stack: string, load: () =
     const names = new Map<pulumi.Resource, string>();
     const parents = new Map<string, string | null>();
     const dependencies = new Map<string, string[]>();
+    const secretOutputs = new Map<string, string[]>();
     let exported: Record<string, unknown> = {};
     let failure: unknown;
     await pulumi.runtime.runInPulumiStack(async () => {
@@ -145,6 +193,7 @@ export async function runOffline(config: EngineConfig, stack: string, load: () =
             const deps = t.opts.dependsOn;
             const list: unknown[] = Array.isArray(deps) ? deps : deps ? [deps] : [];
             dependencies.set(`${t.type}::${t.name}`, list.flatMap((d) => (d instanceof pulumi.Resource && names.has(d) ? [names.get(d)!] : [])));
+            secretOutputs.set(`${t.type}::${t.name}`, (t.opts as pulumi.CustomResourceOptions).additionalSecretOutputs ?? []);
             return undefined;
         });
         try {
@@ -157,7 +206,10 @@ export async function runOffline(config: EngineConfig, stack: string, load: () =
     // Stack outputs can resolve before every registration has reached the monitor: drain the RPC queue first.
     await pulumi.runtime.disconnect();
     Error.stackTraceLimit = stackTraceLimit;
-    const resources = registered.map((r) => ({ ...r, parent: parents.get(`${r.type}::${r.name}`) ?? null, dependsOn: dependencies.get(`${r.type}::${r.name}`) ?? [] }));
+    const resources = registered.map((r) => {
+        const key = `${r.type}::${r.name}`;
+        return { ...r, parent: parents.get(key) ?? null, dependsOn: dependencies.get(key) ?? [], additionalSecretOutputs: secretOutputs.get(key) ?? [] };
+    });
     if (failure !== undefined) {
         // The program threw (a ConfigError, say): report it with what had been registered by then.
         throw Object.assign(failure as object, { plannedResources: resources });

@@ -1,10 +1,10 @@
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { toYaml } from "./yaml";
-import { argon2id } from "hash-wasm";
 import { AccessRule, accessRules } from "../edge/accessControl";
 import { spec } from "../../config/catalog";
 import { edgeSubnetOf } from "../networks";
+import { PasswordHash, argon2idPhc } from "../passwordHash";
 import { FileBuilder } from "./types";
 
 /** The subset of Authelia 4.39's `configuration.yml` Monsterr writes; secrets come from `AUTHELIA_*_FILE`. */
@@ -136,24 +136,15 @@ export function autheliaConfiguration(s: AutheliaSettings): AutheliaConfiguratio
 /** Hashes already computed in this process, by a digest of password and salt (argon2id costs ~1 s of CPU each). */
 const hashes = new Map<string, Promise<string>>();
 
-/** argon2id PHC string (`$argon2id$v=19$m=..,t=..,p=..$salt$hash`), deterministic for a given salt. */
+/**
+ * argon2id PHC string (`$argon2id$v=19$m=..,t=..,p=..$salt$hash`) at Authelia's cost, deterministic for a given salt:
+ * what a PasswordHash resource computes. The program itself never calls it (the resource hashes only on a change).
+ */
 export function hashPassword(password: string, salt: string): Promise<string> {
     const key = crypto.createHash("sha256").update(`${password.length}:${password}${salt}`).digest("hex");
     let h = hashes.get(key);
-    if (!h) hashes.set(key, (h = argon2(password, salt)));
+    if (!h) hashes.set(key, (h = argon2idPhc(password, salt, ARGON2)));
     return h;
-}
-
-function argon2(password: string, salt: string): Promise<string> {
-    return argon2id({
-        password,
-        salt: Buffer.from(salt),
-        iterations: ARGON2.iterations,
-        memorySize: ARGON2.memory,
-        parallelism: ARGON2.parallelism,
-        hashLength: ARGON2.keyLength,
-        outputType: "encoded",
-    });
 }
 
 /** One account of the users database, its password already hashed. */
@@ -179,21 +170,23 @@ export function userSalt(stackSalt: string, user: string): string {
  * configuration.yml (no secrets in it), users_database.yml (a secret: it holds the hashes), and an empty log file
  * seeded once so its folder exists, owned by the stack user, before Authelia or Fail2Ban start.
  */
-export const autheliaFiles: FileBuilder = ({ config, secrets, enabled }) => {
-    const adminPassword = config.secrets.adminPassword ?? secrets.value("authelia-admin-password");
+export const autheliaFiles: FileBuilder = ({ config, secrets, enabled, parent, name }) => {
+    const salt = secrets.value("authelia-password-salt");
     const own = config.secrets.userPasswords?.apply((j) => JSON.parse(j) as Record<string, string>) ?? pulumi.output({} as Record<string, string>);
-    const household = config.users.map((u) => (u.ownPassword ? own.apply((o) => o[u.name]) : secrets.userPassword(u.name)!).apply((pw) => ({ user: u, pw })));
-    // Passwords' lengths are checked with the rest of the config (validate.ts), before anything runs.
-    const users = pulumi.all([adminPassword, secrets.value("authelia-password-salt"), pulumi.all(household)]).apply(async ([pw, salt, members]) =>
-        toYaml(
-            usersDatabase([
-                { name: config.adminUser, displayName: config.adminUser, email: config.adminEmail, groups: ["admins", "users"], passwordHash: await hashPassword(pw, salt) },
-                ...(await Promise.all(
-                    members.map(async ({ user, pw: password }) => ({ name: user.name, displayName: user.displayName, email: user.email, groups: [...user.groups], passwordHash: await hashPassword(password, userSalt(salt, user.name)) })),
-                )),
-            ]),
+    // One resource per account, named by its role and user (stable): argon2id runs only when a password, its salt or
+    // the cost changes, never on a preview or an unchanged up. Passwords' lengths are checked with the rest of the
+    // config (validate.ts), before anything runs.
+    const hashOf = (account: string, password: pulumi.Input<string>, accountSalt: pulumi.Input<string>) =>
+        new PasswordHash(`${name}-password-hash-${account}`, { password, salt: accountSalt, ...ARGON2 }, { parent }).hash;
+    const admin = hashOf("admin", config.secrets.adminPassword ?? secrets.value("authelia-admin-password"), salt).apply(
+        (passwordHash): UserEntry => ({ name: config.adminUser, displayName: config.adminUser, email: config.adminEmail, groups: ["admins", "users"], passwordHash }),
+    );
+    const household = config.users.map((u) =>
+        hashOf(`user-${u.name}`, u.ownPassword ? own.apply((o) => o[u.name]) : secrets.userPassword(u.name)!, salt.apply((s) => userSalt(s, u.name))).apply(
+            (passwordHash): UserEntry => ({ name: u.name, displayName: u.displayName, email: u.email, groups: [...u.groups], passwordHash }),
         ),
     );
+    const users = pulumi.all([admin, ...household]).apply((entries) => toYaml(usersDatabase(entries)));
     return [
         { path: "configuration.yml", content: toYaml(autheliaConfiguration({ domain: config.domain, enabled, proberNetwork: enabled.includes("blackbox-exporter") ? edgeSubnetOf(config.networks.proxySubnet, "blackbox-exporter") : undefined })), mode: "0440" },
         { path: "users_database.yml", content: pulumi.secret(users), secret: true },

@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { ServiceName } from "../../config/catalog";
 import { StackConfig } from "../../config/types";
 import { Secrets } from "../secrets";
@@ -9,6 +10,12 @@ export interface FileContext {
     enabled: ServiceName[];
     /** The reverse proxy's fixed address as this service sees it (on its edge network). */
     proxyAddress: string;
+    /**
+     * A builder that needs resources of its own (Authelia's password hashes) registers them under `parent` (the
+     * service's group), named `<name>-...` after the service's resource name: never inside an apply.
+     */
+    parent: pulumi.Resource;
+    name: string;
 }
 
 /** Builds the files one service reads from its config folder. */

@@ -8,7 +8,9 @@ const PROBER = "172.30.10.136/29";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { argon2Verify } from "hash-wasm";
-import { Plan, plan } from "../support/plan";
+import { Plan, isSecret, plan, reveal } from "../support/plan";
+import { ARGON2, hashPassword, userSalt } from "../../components/files/authelia";
+import { mockPasswordHash } from "../../scripts/offline";
 import { upstreamSchemas } from "../support/upstreamSchemas";
 
 const SCHEMAS = upstreamSchemas("authelia-v4.39");
@@ -28,7 +30,8 @@ describe("Authelia configuration.yml and users_database.yml (prod plan)", () => 
     let config: any;
     let users: any;
     beforeAll(async () => {
-        p = await plan("prod");
+        // Real argon2id hashes (the provider's create): the admin's is verified against the generated password.
+        p = await plan("prod", {}, {}, { realPasswordHashes: true });
         config = yaml.load(p.files.get(`${ROOT}/configuration.yml`)!);
         users = yaml.load(p.files.get(`${ROOT}/users_database.yml`)!);
     });
@@ -108,10 +111,56 @@ describe("Authelia configuration.yml and users_database.yml (prod plan)", () => 
     });
 
     it("uses the password the user set as a secret instead, and stays byte-identical across runs", async () => {
-        const own = await plan("prod", {}, { adminPassword: "a-long-user-chosen-passphrase" });
+        const own = await plan("prod", {}, { adminPassword: "a-long-user-chosen-passphrase" }, { realPasswordHashes: true });
         const hash = (yaml.load(own.files.get(`${ROOT}/users_database.yml`)!) as any).users.admin.password;
         expect(await argon2Verify({ password: "a-long-user-chosen-passphrase", hash })).toBe(true);
-        const again = await plan("prod", {}, { adminPassword: "a-long-user-chosen-passphrase" });
+        const again = await plan("prod", {}, { adminPassword: "a-long-user-chosen-passphrase" }, { realPasswordHashes: true });
         expect(again.files.get(`${ROOT}/users_database.yml`)).toBe(own.files.get(`${ROOT}/users_database.yml`));
+    });
+});
+
+describe("Authelia's password hashes (prod plan)", () => {
+    const HASH = "pulumi-nodejs:dynamic/monsterr:PasswordHash";
+    const USERS = { alice: { email: "alice@example.com", displayName: "Alice" }, bob: { email: "bob@example.com", groups: ["users"] } };
+
+    it("one PasswordHash per account of the stack, under Authelia's group, the password a secret input and the hash a secret output", async () => {
+        const prod = await plan("prod", {}, {}, { realPasswordHashes: true });
+        expect(prod.byType(HASH).map((r) => [r.name, r.parent])).toEqual([["monsterr-core-authelia-password-hash-admin", "monsterr-core"]]);
+        const p = await plan("prod", { users: USERS });
+        // Registered in whatever order their inputs resolve.
+        const hashes = p.byType(HASH).sort((a, b) => a.name.localeCompare(b.name));
+        expect(hashes.map((r) => [r.name, r.parent])).toEqual([
+            ["monsterr-core-authelia-password-hash-admin", "monsterr-core"],
+            ["monsterr-core-authelia-password-hash-user-alice", "monsterr-core"],
+            ["monsterr-core-authelia-password-hash-user-bob", "monsterr-core"],
+        ]);
+        const passwords = p.resources.filter((r) => r.type === "random:index/randomPassword:RandomPassword").map((r, i) => [r.name, p.generatedSecrets[i]]);
+        const generated = (suffix: string) => passwords.find(([name]) => name.endsWith(suffix))![1];
+        const salt = generated("authelia-password-salt");
+        for (const [r, password, s] of [
+            [hashes[0], generated("authelia-admin-password"), salt],
+            [hashes[1], generated("authelia-user-alice"), userSalt(salt, "alice")],
+            [hashes[2], generated("authelia-user-bob"), userSalt(salt, "bob")],
+        ] as const) {
+            expect(isSecret(r.inputs.password)).toBe(true);
+            expect(r.additionalSecretOutputs).toEqual(expect.arrayContaining(["hash", "password"]));
+            expect({ name: r.name, inputs: reveal(r.inputs) }).toMatchObject({ name: r.name, inputs: { password, salt: s, ...ARGON2 } });
+        }
+    });
+
+    it("builds users_database.yml from the resources' outputs: the plan's stand-ins unless real hashes are asked for", async () => {
+        const p = await plan("prod", { users: USERS });
+        const db = yaml.load(p.files.get(`${ROOT}/users_database.yml`)!) as { users: Record<string, { password: string }> };
+        const account = (name: string) => name.replace(/^monsterr-core-authelia-password-hash-(user-)?/, "");
+        const stand = Object.fromEntries(p.byType(HASH).map((r) => [account(r.name), mockPasswordHash(r.name, reveal(r.inputs) as { salt: string } & typeof ARGON2)]));
+        expect(Object.fromEntries(Object.entries(db.users).map(([user, u]) => [user, u.password]))).toEqual(stand);
+        expect(new Set(Object.values(stand)).size).toBe(3);
+        for (const h of Object.values(stand)) expect(h).toMatch(/^\$argon2id\$v=19\$m=65536,t=3,p=4\$[A-Za-z0-9+/]+\$MockHashNotReal[0-9a-f]+[A-Za-z0-9]$/);
+        // With real hashes, each user's entry verifies with that user's password (computed the way hashPassword does).
+        const real = await plan("prod", { users: USERS }, {}, { realPasswordHashes: true });
+        const realDb = yaml.load(real.files.get(`${ROOT}/users_database.yml`)!) as { users: Record<string, { password: string }> };
+        const inputs = Object.fromEntries(real.byType(HASH).map((r) => [account(r.name), reveal(r.inputs) as { password: string; salt: string }]));
+        for (const [user, u] of Object.entries(realDb.users)) expect({ user, hash: u.password }).toEqual({ user, hash: await hashPassword(inputs[user].password, inputs[user].salt) });
+        expect(await argon2Verify({ password: inputs.alice.password, hash: realDb.users.alice.password })).toBe(true);
     });
 });

@@ -1,4 +1,4 @@
-import { MockHost, OfflineRun, PlannedResource, reveal, runOffline } from "../../scripts/offline";
+import { MockHost, OfflineOptions, OfflineRun, PlannedResource, reveal, runOffline } from "../../scripts/offline";
 import { fileContents, plannedFiles } from "../../scripts/planFiles";
 import { EngineConfig, readStackConfig } from "../../scripts/stackConfig";
 
@@ -43,12 +43,12 @@ const cache = new Map<string, Promise<Plan>>();
  * The plan of a stack with overrides, evaluated once per test worker: evaluations are deterministic (the stability
  * test proves it with `freshPlan`), and tests only read plans.
  */
-export function plan(stack: "dev" | "prod", overrides: Record<string, unknown> = {}, secrets: Record<string, string> = {}): Promise<Plan> {
-    const key = JSON.stringify([stack, overrides, secrets]);
+export function plan(stack: "dev" | "prod", overrides: Record<string, unknown> = {}, secrets: Record<string, string> = {}, options: OfflineOptions = {}): Promise<Plan> {
+    const key = JSON.stringify([stack, overrides, secrets, options]);
     let p = cache.get(key);
     if (!p) {
         // A rejected plan (a ConfigError under test) is not kept: each caller sees its own rejection.
-        p = freshPlan(stack, overrides, secrets).catch((e: unknown) => {
+        p = freshPlan(stack, overrides, secrets, {}, options).catch((e: unknown) => {
             cache.delete(key);
             throw e;
         });
@@ -59,10 +59,10 @@ export function plan(stack: "dev" | "prod", overrides: Record<string, unknown> =
 
 /**
  * Runs the real program offline for a stack, optionally with config overrides and what the host already holds: a
- * new evaluation every call.
+ * new evaluation every call. Password hashes are mockPasswordHash's stand-ins unless `options.realPasswordHashes`.
  */
-export async function freshPlan(stack: "dev" | "prod", overrides: Record<string, unknown> = {}, secrets: Record<string, string> = {}, host: MockHost = {}): Promise<Plan> {
-    const run = await runOffline(stackConfig(stack, overrides, secrets), stack, undefined, host);
+export async function freshPlan(stack: "dev" | "prod", overrides: Record<string, unknown> = {}, secrets: Record<string, string> = {}, host: MockHost = {}, options: OfflineOptions = {}): Promise<Plan> {
+    const run = await runOffline(stackConfig(stack, overrides, secrets), stack, undefined, host, options);
     const byType = (type: string) => run.resources.filter((r) => r.type === type);
     const containers = () => byType("docker:index/container:Container").map((r) => reveal(r.inputs) as Record<string, any>);
     const byName = new Map(run.resources.map((r) => [r.name, r]));

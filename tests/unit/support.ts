@@ -5,7 +5,7 @@ import { validateConfig } from "../../config/validate";
 import { FileContext } from "../../components/files/types";
 import { Secrets } from "../../components/secrets";
 import { minimal } from "../support/config";
-import { OfflineRun, runOffline } from "../../scripts/offline";
+import { OfflineOptions, OfflineRun, runOffline } from "../../scripts/offline";
 
 /**
  * Fast unit tests call the builders directly, inside each test, with no Pulumi engine: what the mutation run uses
@@ -31,9 +31,20 @@ export function fakeSecrets(): Secrets {
     return { value, userPassword, has: () => true, file: () => { throw new Error("no files in unit tests"); } } as unknown as Secrets;
 }
 
-export function fileContext(config: StackConfig, proxyAddress = "172.30.10.2"): FileContext {
-    return { config, secrets: fakeSecrets(), enabled: enabled(config), proxyAddress };
+/**
+ * A builder's context. Builders that register resources of their own (Authelia's password hashes) need the mock engine
+ * and a parent: run them inside `component` and pass one; the others never look at it.
+ */
+export function fileContext(config: StackConfig, proxyAddress = "172.30.10.2", parent: pulumi.Resource = NO_PARENT): FileContext {
+    return { config, secrets: fakeSecrets(), enabled: enabled(config), proxyAddress, parent, name: "unit-svc" };
 }
+
+/** Fails the builder that registers a resource without being given a parent (outside the engine it would pass). */
+const NO_PARENT = new Proxy({} as pulumi.Resource, {
+    get: () => {
+        throw new Error("this builder registers resources: run it inside component() and give fileContext a parent");
+    },
+});
 
 /** The value of an Output (or a plain value). */
 export function resolved<T>(v: pulumi.Input<T>): Promise<T> {
@@ -45,6 +56,6 @@ export function resolved<T>(v: pulumi.Input<T>): Promise<T> {
  * Runs a small program (one component, say) under the mock engine, inside the calling test: what it registered and
  * what it returned. Nothing is created anywhere.
  */
-export function component(load: () => unknown): Promise<OfflineRun> {
-    return runOffline({ values: {}, secretKeys: [] }, "unit", load);
+export function component(load: () => unknown, options: OfflineOptions = {}): Promise<OfflineRun> {
+    return runOffline({ values: {}, secretKeys: [] }, "unit", load, {}, options);
 }

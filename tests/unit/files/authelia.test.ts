@@ -13,12 +13,31 @@ import {
     hashPassword,
     usersDatabase, userSalt,
 } from "../../../components/files/authelia";
+import { ServiceFile } from "../../../components/service";
+import { StackConfig } from "../../../config/types";
+import { OfflineOptions, isSecret, mockPasswordHash, reveal } from "../../../scripts/offline";
 import { requireBinary } from "../../support/binaries";
 import { REGULATION } from "../../policy/security";
-import { enabled, fakeSecrets, fileContext, resolved, stack } from "../support";
+import { component, enabled, fakeSecrets, fileContext, resolved, stack } from "../support";
 
 const DOMAIN = "media.example.com";
 const PROBER = "172.30.10.136/29";
+const PASSWORD_HASH = "pulumi-nodejs:dynamic/monsterr:PasswordHash";
+
+/**
+ * Authelia's files as its group builds them: under the mock engine, since the builder registers a PasswordHash per
+ * account under the parent it is given; real argon2id hashes unless told otherwise.
+ */
+async function built(config: StackConfig, options: OfflineOptions = { realPasswordHashes: true }) {
+    let files: ServiceFile[] = [];
+    const run = await component(() => {
+        const parent = new pulumi.ComponentResource("monsterr:test:Group", "group");
+        files = autheliaFiles(fileContext(config, undefined, parent));
+        return { users: files[1].content };
+    }, options);
+    const users = yaml.load(reveal(run.outputs.users) as string) as ReturnType<typeof usersDatabase>;
+    return { run, files, users, hashes: run.resources.filter((r) => r.type === PASSWORD_HASH) };
+}
 
 describe("Authelia's configuration (unit)", () => {
     it("holds the reviewed regulation, sessions-only authz, deny by default and the access rules", () => {
@@ -95,7 +114,7 @@ describe("Authelia's users (unit)", () => {
         // Same length, another password: the memo must not answer it from the first.
         expect(await hashPassword("correct horse batterz", salt)).not.toBe(reference);
         expect(await hashPassword(password, "saltsaltsaltsalu")).not.toBe(reference);
-        // Computed once per process: a plan hashes the same password for every evaluation (~1 s of CPU each).
+        // Computed once per process: tests compare many files with the same hash (~1 s of CPU each).
         expect(hashPassword(password, salt)).toBe(hashPassword(password, salt));
     });
 
@@ -122,7 +141,7 @@ describe("Authelia's users (unit)", () => {
 
     it("files: configuration (no secret), the users database (a secret), the log seeded once", async () => {
         const config = stack();
-        const files = autheliaFiles(fileContext(config));
+        const { files, users, run } = await built(config);
         expect(files.map((f) => [f.path, f.mode, f.secret === true, f.seedOnly === true])).toEqual([
             ["configuration.yml", "0440", false, false],
             ["users_database.yml", undefined, true, false],
@@ -132,7 +151,7 @@ describe("Authelia's users (unit)", () => {
         const conf = yaml.load(files[0].content as string) as ReturnType<typeof autheliaConfiguration>;
         expect(conf).toEqual(autheliaConfiguration({ domain: config.domain, enabled: enabled(config), proberNetwork: "172.30.10.136/29" }));
         expect(await pulumi.isSecret(pulumi.output(files[1].content))).toBe(true);
-        const users = yaml.load(await resolved(files[1].content as pulumi.Input<string>)) as ReturnType<typeof usersDatabase>;
+        expect(isSecret(run.outputs.users)).toBe(true);
         expect(Object.keys(users.users)).toEqual([config.adminUser]);
         expect(users.users[config.adminUser].email).toBe(config.adminEmail);
         const secrets = fakeSecrets();
@@ -140,10 +159,30 @@ describe("Authelia's users (unit)", () => {
         expect(users.users[config.adminUser].password).toBe(await hashPassword(pw, salt));
     });
 
+    it("hashes each account in a PasswordHash of its own, under the group, named by role and user: its password a secret, its hash the file's", async () => {
+        const config = stack({ users: { alice: { email: "alice@example.com" }, bob: { email: "bob@example.com" } } });
+        const { users, hashes } = await built(config, {});
+        expect(hashes.map((r) => [r.name, r.parent])).toEqual([
+            ["unit-svc-password-hash-admin", "group"],
+            ["unit-svc-password-hash-user-alice", "group"],
+            ["unit-svc-password-hash-user-bob", "group"],
+        ]);
+        const salt = await resolved(fakeSecrets().value("authelia-password-salt"));
+        const passwords = [await resolved(fakeSecrets().value("authelia-admin-password")), await resolved(fakeSecrets().userPassword("alice")!), await resolved(fakeSecrets().userPassword("bob")!)];
+        const salts = [salt, userSalt(salt, "alice"), userSalt(salt, "bob")];
+        hashes.forEach((r, i) => {
+            expect(isSecret(r.inputs.password)).toBe(true);
+            expect(r.additionalSecretOutputs).toContain("hash");
+            expect(reveal(r.inputs)).toMatchObject({ password: passwords[i], salt: salts[i], ...ARGON2 });
+        });
+        // The mock engine's stand-in hash of each resource, in its user's entry: the file is built from the outputs.
+        expect(Object.values(users.users).map((u) => u.password)).toEqual(hashes.map((r, i) => mockPasswordHash(r.name, { salt: salts[i], ...ARGON2 })));
+    });
+
     it("household accounts: their groups only, each hashed with its own salt from its own or a generated password", async () => {
         const base = stack({ users: { alice: { email: "Alice@Example.com", displayName: "Alice", groups: ["users"] }, bob: { email: "bob@example.com", groups: ["users", "admins"] } } });
         const config = { ...base, users: base.users.map((u) => (u.name === "alice" ? { ...u, ownPassword: true } : u)), secrets: { userPasswords: pulumi.secret(JSON.stringify({ alice: "alice's own long password" })) } };
-        const db = yaml.load(await resolved(autheliaFiles(fileContext(config))[1].content as pulumi.Input<string>)) as ReturnType<typeof usersDatabase>;
+        const { users: db } = await built(config);
         expect(Object.keys(db.users)).toEqual([config.adminUser, "alice", "bob"]);
         expect(db.users.alice).toMatchObject({ displayname: "Alice", email: "alice@example.com", groups: ["users"], disabled: false });
         expect(db.users.bob).toMatchObject({ displayname: "bob", groups: ["users", "admins"] });
@@ -152,16 +191,15 @@ describe("Authelia's users (unit)", () => {
         expect(db.users.bob.password).toBe(await hashPassword(await resolved(fakeSecrets().userPassword("bob")!), userSalt(salt, "bob")));
     });
 
-    it("no prober network when the blackbox exporter is off", () => {
+    it("no prober network when the blackbox exporter is off", async () => {
         const config = stack({ services: { "blackbox-exporter": { enabled: false } } });
-        const conf = yaml.load(autheliaFiles(fileContext(config))[0].content as string) as ReturnType<typeof autheliaConfiguration>;
+        const conf = yaml.load((await built(config, {})).files[0].content as string) as ReturnType<typeof autheliaConfiguration>;
         expect(conf.access_control.rules.some((r) => r.networks)).toBe(false);
     });
 
     it("a chosen admin password is used instead of the generated one", async () => {
         const config = stack();
-        const own = autheliaFiles(fileContext({ ...config, secrets: { adminPassword: pulumi.secret("twelve-chars") } }));
-        const users = yaml.load(await resolved(own[1].content as pulumi.Input<string>)) as ReturnType<typeof usersDatabase>;
+        const { users } = await built({ ...config, secrets: { adminPassword: pulumi.secret("twelve-chars") } });
         expect(users.users[config.adminUser].password).toBe(await hashPassword("twelve-chars", await resolved(fakeSecrets().value("authelia-password-salt"))));
     });
 });
