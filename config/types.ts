@@ -5,9 +5,22 @@ import type { BackupConfig } from "./backup";
 import type { VpnConfig } from "./vpn";
 import { ImageRef, ServiceName } from "./catalog/types";
 
+/** The name of the stack's own host (`monsterr:host`) wherever hosts are named: `services.<name>.host`, placement. */
+export const EDGE_HOST = "edge";
+
+/** What a host offers the others when the stack has more than one (`monsterr:hosts`). */
+interface HostExtras {
+    /** The host's IPv4 address on the private link between the hosts (a LAN, WireGuard, Tailscale). */
+    privateAddress?: string;
+    /** The host has /dev/dri (hardware transcoding); unset on the edge host means unchecked. */
+    gpu?: boolean;
+    /** The name of the shared filesystem `storage.dataRoot` is on: hosts with the same one see one data tree. */
+    dataShare?: string;
+}
+
 export type HostConfig =
-    | { kind: "local"; dockerHost: string; memoryMb?: number }
-    | {
+    | ({ kind: "local"; dockerHost: string; memoryMb?: number } & HostExtras)
+    | ({
           kind: "ssh";
           /** The host's memory in MiB, when the stack states it: the plan compares the apps' limits with it. */
           memoryMb?: number;
@@ -19,7 +32,10 @@ export type HostConfig =
           user: string;
           /** The host's public key (`ssh-ed25519 AAAA...`), pinned: no trust on first use. */
           hostKey: string;
-      };
+      } & HostExtras);
+
+/** A host of `monsterr:hosts`: always reached over SSH, always on the private link. */
+export type RemoteHostConfig = Extract<HostConfig, { kind: "ssh" }> & { privateAddress: string; gpu: boolean; dataShare?: string };
 
 export interface StorageConfig {
     /** Absolute path holding every app's own state, one folder per service. */
@@ -38,6 +54,11 @@ export interface ResolvedService {
     devices?: string[];
     /** Shares the VPN container's network namespace (monsterr:vpn): no networks or published ports of its own. */
     behindVpn?: boolean;
+    /**
+     * The host it runs on: `edge` or a key of `hosts`, always resolved (a VPN container and an exporter follow the
+     * app they serve; node-exporter and cAdvisor say `edge` and run on every other host too, see config/placement.ts).
+     */
+    host: string;
 }
 
 export type TlsConfig =
@@ -73,7 +94,10 @@ export interface StackConfig {
     puid: number;
     pgid: number;
     umask: string;
+    /** The edge host: the proxy, Authelia, monitoring and every service not placed elsewhere. */
     host: HostConfig;
+    /** Other hosts by name (`monsterr:hosts`); `{}` when the stack has one host. */
+    hosts: Record<string, RemoteHostConfig>;
     storage: StorageConfig;
     torrentPort: number;
     tls: TlsConfig;

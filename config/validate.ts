@@ -8,8 +8,9 @@ import { validateVpn } from "./vpn";
 import { Bad, obj, show } from "./parse";
 import { parseCidr, mask, within } from "./schema/formats";
 import { read, readFields, readList, readMap, readObject } from "./schema/setting";
-import { HOST, MIN_PASSWORD, SERVICE, SETTINGS } from "./schema/settings";
-import { HostConfig, MonitoringConfig, NetworkConfig, ResolvedService, SecretPresence, StackConfig, StorageConfig, TlsConfig } from "./types";
+import { HOST, HOST_NAME, MIN_PASSWORD, REMOTE_HOST, SERVICE, SETTINGS } from "./schema/settings";
+import { EDGE_HOST, HostConfig, MonitoringConfig, NetworkConfig, RemoteHostConfig, ResolvedService, SecretPresence, StackConfig, StorageConfig, TlsConfig } from "./types";
+import { placeServices, validatePrivateAddresses } from "./validatePlacement";
 
 export { parseCidr };
 
@@ -52,17 +53,22 @@ export function validateConfig(raw: RawConfig, secrets: SecretPresence = {}, sec
     const pgid = read(S.pgid, raw.pgid, "pgid", bad);
     const umask = read(S.umask, raw.umask, "umask", bad)?.slice(-3);
     const host = validateHost(raw.host, bad);
+    const hosts = validateHosts(raw.hosts, bad);
     const storage = validateStorage(raw.storage, bad);
     const torrentPort = read(S.torrentPort, raw.torrentPort, "torrentPort", bad);
     const tls = validateTls(raw.tls, domain, secrets, bad);
     const vpn = validateVpn(raw.vpn, secrets, bad);
-    const services = validateServices(raw.services, vpn?.enabled === true, bad);
+    const chosenHosts: Partial<Record<ServiceName, string>> = {};
+    const services = validateServices(raw.services, vpn?.enabled === true, chosenHosts, bad);
     const monitoring = validateMonitoring(raw.monitoring, bad);
     const networks = validateNetworks(raw.networks, bad);
+    // Between hosts and the services placed on them (config/validatePlacement.ts).
+    if (host && hosts) validatePrivateAddresses(host, hosts, networks, bad);
+    if (host && hosts && services && networks && torrentPort !== undefined) placeServices({ host, hosts, services, networks, torrentPort }, chosenHosts, bad);
     const alerting = validateAlerting(raw.alerting, secrets, bad);
     const trustedProxies = readList(S.trustedProxies, raw.trustedProxies, "trustedProxies", bad);
 
-    if (host?.kind === "ssh" && secrets.sshPrivateKey === false) {
+    if ((host?.kind === "ssh" || Object.keys(hosts ?? {}).length > 0) && secrets.sshPrivateKey === false) {
         // presence false means "set but not as a secret"; see load.ts
         bad("sshPrivateKey", "is stored in plain text", `set it again with: pulumi config set --secret ${k("sshPrivateKey")} < ~/.ssh/id_ed25519`);
     }
@@ -90,6 +96,7 @@ export function validateConfig(raw: RawConfig, secrets: SecretPresence = {}, sec
         pgid: pgid!,
         umask: umask!,
         host: host!,
+        hosts: hosts!,
         storage: storage!,
         torrentPort: torrentPort!,
         tls: tls!,
@@ -116,21 +123,87 @@ function validateHost(value: unknown, bad: Bad): HostConfig | undefined {
     const type = field(read(F.type, o.type, "host.type", bad), o.type);
     // Only the plan reads it: a warning when the apps' memory limits add up to far more than the host has.
     const memoryMb = field(read(F.memoryMb, o.memoryMb, "host.memoryMb", bad), o.memoryMb);
-    const memory = memoryMb === undefined ? {} : { memoryMb };
+    const extras = readExtras(F, o, "host", bad);
+    const more = { ...(memoryMb === undefined ? {} : { memoryMb }), ...extras };
     if (type === "local") {
         const dockerHost = field(read(F.dockerHost, o.dockerHost, "host.dockerHost", bad), o.dockerHost);
-        return ok && dockerHost ? { kind: "local", dockerHost, ...memory } : undefined;
+        return ok && extras && dockerHost ? { kind: "local", dockerHost, ...more } : undefined;
     }
     if (type !== "ssh") return undefined;
-    const address = read({ ...F.address, required: true }, o.address, "host.address", bad);
-    const user = field(read(F.user, o.user, "host.user", bad), o.user);
-    const port = field(read(F.port, o.port, "host.port", bad), o.port);
+    const ssh = readSsh(F, o, "host", bad);
+    return ok && extras && ssh ? { kind: "ssh", ...ssh, ...more } : undefined;
+}
+
+type SshFields = Pick<typeof HOST.fields, "address" | "user" | "port" | "sshdPort" | "hostKey">;
+
+/** The SSH fields of `host` or of a host in `hosts` (`key`): the connection, sshd's own port, the pinned host key. */
+function readSsh(F: SshFields, o: Record<string, unknown>, key: string, bad: Bad): { address: string; user: string; port: number; sshdPort: number; hostKey: string } | undefined {
+    let ok = true;
+    const field = <T>(v: T | undefined, given: unknown): T | undefined => {
+        if (v === undefined && given !== undefined) ok = false;
+        return v;
+    };
+    const address = read({ ...F.address, required: true }, o.address, `${key}.address`, bad);
+    const user = field(read(F.user, o.user, `${key}.user`, bad), o.user);
+    const port = field(read(F.port, o.port, `${key}.port`, bad), o.port);
     // The port sshd listens on, on the host itself: differs from `port` behind port forwarding or a bastion.
-    const sshdPort = field(read(F.sshdPort, o.sshdPort, "host.sshdPort", bad, port ?? 22), o.sshdPort);
-    const hostKey = read(F.hostKey, o.hostKey, "host.hostKey", bad);
-    if (o.hostKey === undefined) bad("host.hostKey", "is required: the host key is pinned, never trusted on first use", F.hostKey.fix);
+    const sshdPort = field(read(F.sshdPort, o.sshdPort, `${key}.sshdPort`, bad, port ?? 22), o.sshdPort);
+    const hostKey = read(F.hostKey, o.hostKey, `${key}.hostKey`, bad);
+    if (o.hostKey === undefined) bad(`${key}.hostKey`, "is required: the host key is pinned, never trusted on first use", F.hostKey.fix.replace("hosts.<name>", key));
     if (!ok || !address || !user || !port || !sshdPort || !hostKey) return undefined;
-    return { kind: "ssh", address, user, port, sshdPort, hostKey: hostKey.split(/\s+/).slice(0, 2).join(" "), ...memory };
+    return { address, user, port, sshdPort, hostKey: hostKey.split(/\s+/).slice(0, 2).join(" ") };
+}
+
+/** What a host offers the others: its private address, a GPU, the shared filesystem of its data tree; only those set. */
+function readExtras(F: Pick<typeof HOST.fields, "privateAddress" | "gpu" | "dataShare">, o: Record<string, unknown>, key: string, bad: Bad): { privateAddress?: string; gpu?: boolean; dataShare?: string } | undefined {
+    const privateAddress = read(F.privateAddress, o.privateAddress, `${key}.privateAddress`, bad);
+    const gpu = read(F.gpu, o.gpu, `${key}.gpu`, bad);
+    const dataShare = read(F.dataShare, o.dataShare, `${key}.dataShare`, bad);
+    if ((privateAddress === undefined && o.privateAddress !== undefined) || (gpu === undefined && o.gpu !== undefined) || (dataShare === undefined && o.dataShare !== undefined)) return undefined;
+    return { ...(privateAddress === undefined ? {} : { privateAddress }), ...(gpu === undefined ? {} : { gpu }), ...(dataShare === undefined ? {} : { dataShare }) };
+}
+
+/** `monsterr:hosts`: name -> an SSH host with its private address; `{}` when unset. */
+function validateHosts(value: unknown, bad: Bad): Record<string, RemoteHostConfig> | undefined {
+    const F = REMOTE_HOST.fields;
+    const o = readMap(S.hosts, value, "hosts", bad);
+    if (!o) return undefined;
+    let ok = true;
+    const fail: Bad = (key, problem, fix) => {
+        ok = false;
+        bad(key, problem, fix);
+    };
+    const hosts: Record<string, RemoteHostConfig> = {};
+    for (const [name, raw] of Object.entries(o)) {
+        const key = `hosts.${name}`;
+        if (name === EDGE_HOST) {
+            fail(key, "is the name of the stack's own host (monsterr:host)", "give the other host another name, e.g. nas");
+            continue;
+        }
+        if (!HOST_NAME.test(name)) {
+            fail(key, `'${show(name)}' is not a host name`, "use up to 31 lower-case letters, digits or '-', starting with a letter, e.g. nas");
+            continue;
+        }
+        // A copy: the stack's own value is never changed.
+        const parsed = obj(raw);
+        const entry = parsed && { ...parsed };
+        if (entry?.dockerHost !== undefined) {
+            fail(`${key}.dockerHost`, "is the edge host's local Docker socket: another host is reached over SSH", `remove it (pulumi config rm --path '${k(`${key}.dockerHost`)}') and set ${key}.address and ${key}.hostKey`);
+            delete entry.dockerHost;
+        }
+        const h = readObject(REMOTE_HOST, entry ?? raw, key, fail);
+        if (!h) continue;
+        const type = read(F.type, h.type, `${key}.type`, fail);
+        const memoryMb = read(F.memoryMb, h.memoryMb, `${key}.memoryMb`, fail);
+        const ssh = readSsh(F, h, key, fail);
+        const extras = readExtras(F, h, key, fail);
+        if (type === undefined || (memoryMb === undefined && h.memoryMb !== undefined) || !ssh || !extras?.privateAddress) {
+            ok = false;
+            continue;
+        }
+        hosts[name] = { kind: "ssh", ...ssh, ...(memoryMb === undefined ? {} : { memoryMb }), privateAddress: extras.privateAddress, gpu: extras.gpu ?? false, ...(extras.dataShare === undefined ? {} : { dataShare: extras.dataShare }) };
+    }
+    return ok ? hosts : undefined;
 }
 
 function validateStorage(value: unknown, bad: Bad): StorageConfig | undefined {
@@ -192,7 +265,8 @@ function validateNetworks(value: unknown, bad: Bad): NetworkConfig | undefined {
     return { proxySubnet, backendSubnet };
 }
 
-function validateServices(value: unknown, vpn: boolean, bad: Bad): Record<ServiceName, ResolvedService> | undefined {
+/** `chosen` receives the hosts the stack names (`services.<name>.host`), which config/validatePlacement.ts checks. */
+function validateServices(value: unknown, vpn: boolean, chosen: Partial<Record<ServiceName, string>>, bad: Bad): Record<ServiceName, ResolvedService> | undefined {
     const F = SERVICE.fields;
     const o = readMap(S.services, value, "services", bad);
     if (!o) return undefined;
@@ -221,6 +295,8 @@ function validateServices(value: unknown, vpn: boolean, bad: Bad): Record<Servic
         const memoryMb = read(F.memoryMb, ov.memoryMb, `${key}.memoryMb`, fail, s.memoryMb);
         const cpus = read(F.cpus, ov.cpus, `${key}.cpus`, fail);
         const devices = ov.devices === undefined ? undefined : readList(F.devices, ov.devices, `${key}.devices`, fail);
+        const host = read(F.host, ov.host, `${key}.host`, fail);
+        if (host !== undefined) chosen[s.name] = host;
         result[s.name] = {
             enabled: (s.vpnFor ? vpn : enabled) ?? false,
             image: { repository: s.image.repository, tag: tag ?? s.image.tag },
@@ -228,6 +304,8 @@ function validateServices(value: unknown, vpn: boolean, bad: Bad): Record<Servic
             ...(cpus === undefined ? {} : { cpus: String(Math.round(cpus * 100) / 100) }),
             ...(devices ? { devices } : {}),
             ...(vpn && CATALOG.some((g) => g.vpnFor === s.name) ? { behindVpn: true } : {}),
+            // Resolved once the hosts are known (config/validatePlacement.ts).
+            host: EDGE_HOST,
         };
     }
     if (!ok) return undefined;

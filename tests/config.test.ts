@@ -18,7 +18,8 @@ describe("config validation", () => {
             tls: { mode: "letsencrypt", challenge: "http" },
             monitoring: { retentionTime: "30d", retentionSize: "10GB" },
         });
-        expect(c.services.sonarr).toEqual({ enabled: true, image: { repository: "lscr.io/linuxserver/sonarr", tag: expect.any(String) }, memoryMb: 1024 });
+        expect(c.services.sonarr).toEqual({ enabled: true, image: { repository: "lscr.io/linuxserver/sonarr", tag: expect.any(String) }, memoryMb: 1024, host: "edge" });
+        expect(c.hosts).toEqual({});
     });
 
     it("defaults a local domain to the self-signed CA and refuses Let's Encrypt for it", () => {

@@ -103,6 +103,7 @@ describe("declared settings", () => {
         expect(issues({ ...minimal, alerting: { email: { to: "a@example.com", from: "b@example.com", smarthost: "smtp.example.com:587", tls: true } } })).toContain("monsterr:alerting.email.tls");
         expect(issues({ ...minimal, services: { plex: { gpu: true } } })).toContain("monsterr:services.plex.gpu");
         expect(issues({ ...minimal, users: { alice: { email: "alice@example.com", admin: true } } })).toContain("monsterr:users.alice.admin");
+        expect(issues({ ...minimal, hosts: { nas: { address: "nas.lan", hostKey: HOST_KEY, privateAddress: "10.0.0.2", gpus: 1 } } })).toContain("monsterr:hosts.nas.gpus");
     });
 
     it("accepts every DNS provider id Nginx Proxy Manager 2.15.1 knows, hyphenated ones included, and refuses others", () => {
@@ -130,6 +131,8 @@ describe("declared settings", () => {
             ["a host type outside its values", { "monsterr:host": { type: "winrm" } }],
             ["a secret in plain text", { "monsterr:plexClaim": "claim-abc" }],
             ["a port out of range", { "monsterr:torrentPort": 70000 }],
+            ["an unknown field of another host", { "monsterr:hosts": { nas: { address: "nas.lan", docker: "x" } } }],
+            ["another host's type outside its values", { "monsterr:hosts": { nas: { type: "local" } } }],
         ])("refuses %s", (_what, extra) => {
             expect(validate({ config: { "monsterr:domain": "media.example.com", "monsterr:adminEmail": "me@example.com", ...extra } })).toBe(false);
         });
@@ -137,6 +140,11 @@ describe("declared settings", () => {
         it("takes household passwords set one user at a time with --secret --path", () => {
             expect(validate({ config: { "monsterr:domain": "media.example.com", "monsterr:adminEmail": "me@example.com", "monsterr:userPasswords": { alice: { secure: "v1:a" }, bob: { secure: "v1:b" } } } })).toBe(true);
             expect(validate({ config: { "monsterr:domain": "media.example.com", "monsterr:adminEmail": "me@example.com", "monsterr:userPasswords": { alice: "in plain text" } } })).toBe(false);
+        });
+
+        it("takes other hosts and the host of each app", () => {
+            const hosts = { "monsterr:host": { type: "ssh", address: "edge.lan", hostKey: "ssh-ed25519 AAAA", privateAddress: "10.0.0.1", gpu: "false" }, "monsterr:hosts": { nas: { address: "nas.lan", hostKey: "ssh-ed25519 AAAA", privateAddress: "10.0.0.2", gpu: true, dataShare: "nas" } } };
+            expect(validate({ config: { "monsterr:domain": "media.example.com", "monsterr:adminEmail": "me@example.com", ...hosts, "monsterr:services": { plex: { host: "nas" } } } })).toBe(true);
         });
 
         it("leaves other namespaces to their providers", () => {

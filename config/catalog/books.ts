@@ -17,6 +17,7 @@ export const BOOKS: ServiceSpec[] = [
         healthcheck: curlHealth("http://localhost:8787/ping", `${LSIO_CURL}; /ping is [AllowAnonymous] (src/Readarr.Http/Ping/PingController.cs)`),
         memoryMb: 1024,
         route: { subdomain: "readarr", auth: "two_factor", bypassPaths: ARR_API_BYPASS, group: "admins", probe: { path: "/ping" } },
+        placement: "any",
         enabledByDefault: true,
         requires: ["prowlarr"],
     },
@@ -36,6 +37,7 @@ export const BOOKS: ServiceSpec[] = [
         // The README's `shm_size: "1gb"`: the desktop's browser engine crashes in Docker's default 64 MB.
         shmSizeMb: 1024,
         route: { subdomain: "calibre", auth: "two_factor", group: "admins", probe: { path: "/" } },
+        placement: "any",
         enabledByDefault: true,
     },
     {
@@ -64,6 +66,7 @@ export const BOOKS: ServiceSpec[] = [
             group: "users",
             probe: { path: "/healthcheck" },
         },
+        placement: "any",
         enabledByDefault: true,
     },
 ];

@@ -49,6 +49,7 @@ export const DOWNLOADS: ServiceSpec[] = [
         healthcheck: curlHealth("http://localhost:8080/", `${LSIO_CURL}; the web UI serves its login page without a session`),
         memoryMb: 1024,
         route: { subdomain: "qbittorrent", auth: "two_factor", group: "admins", probe: { path: "/" } },
+        placement: "any",
         enabledByDefault: true,
     },
     {
@@ -68,6 +69,7 @@ export const DOWNLOADS: ServiceSpec[] = [
         memoryMb: 512,
         // Through the proxy the client is not 127.0.0.1: NZBGet asks for its password, and 401 means it is up.
         route: { subdomain: "nzbget", auth: "two_factor", group: "admins", probe: { path: "/", status: [401] } },
+        placement: "any",
         enabledByDefault: true,
     },
     {
@@ -84,6 +86,7 @@ export const DOWNLOADS: ServiceSpec[] = [
         healthcheck: curlHealth("http://localhost:9696/ping", `${LSIO_CURL}; /ping is [AllowAnonymous] (PingController)`),
         memoryMb: 512,
         route: { subdomain: "prowlarr", auth: "two_factor", bypassPaths: ARR_API_BYPASS, group: "admins", probe: { path: "/ping" } },
+        placement: "any",
         enabledByDefault: true,
     },
 ];

@@ -21,6 +21,7 @@ export const MEDIA: ServiceSpec[] = [
         memoryMb: 4096,
         route: { subdomain: "plex", auth: "bypass", probe: { path: "/identity" } },
         backup: { exclude: ["Library/Application Support/Plex Media Server/Cache", "Library/Application Support/Plex Media Server/Codecs", "Library/Application Support/Plex Media Server/Crash Reports", "Library/Application Support/Plex Media Server/Logs", "Library/Application Support/Plex Media Server/Updates"], why: "caches, downloaded codecs, logs and updates Plex fetches again" },
+        placement: "any",
         enabledByDefault: true,
     },
     arr({ name: "sonarr", port: 8989, apiKey: "sonarr-api-key", prefix: "SONARR", image: { repository: "lscr.io/linuxserver/sonarr", tag: "4.0.19.2979-ls316" } }),
@@ -38,6 +39,7 @@ export const MEDIA: ServiceSpec[] = [
         healthcheck: curlHealth("http://localhost:6767/", `${LSIO_CURL}; Bazarr serves its UI without a login (its own auth is off)`),
         memoryMb: 512,
         route: { subdomain: "bazarr", auth: "two_factor", bypassPaths: ARR_API_BYPASS, group: "admins", probe: { path: "/" } },
+        placement: "any",
         enabledByDefault: true,
         // Subtitles for their libraries; Bazarr starts and retries on its own.
         requires: ["sonarr", "radarr"],
@@ -60,6 +62,7 @@ function arr({ name, port, apiKey, prefix, image }: { name: "sonarr" | "radarr" 
         healthcheck: curlHealth(`http://localhost:${port}/ping`, `${LSIO_CURL}; /ping is [AllowAnonymous] (PingController)`),
         memoryMb: 1024,
         route: { subdomain: name, auth: "two_factor", bypassPaths: ARR_API_BYPASS, group: "admins", probe: { path: "/ping" } },
+        placement: "any",
         enabledByDefault: true,
         // Indexers come from Prowlarr; the app starts and serves its library without it.
         requires: ["prowlarr"],

@@ -173,7 +173,18 @@ export interface ServiceSpec {
     backup?: BackupSpec;
     /** Enabled automatically only while all of these are (exporters): disabling sonarr also drops exportarr-sonarr. */
     companionOf?: ServiceName[];
+    /**
+     * Where it may run when the stack has other hosts (`monsterr:hosts`); see config/placement.ts. `edge` (unset): on
+     * the edge host only (the proxy, Authelia and what sits on their internal networks). `any`: on the host
+     * `services.<name>.host` names; its web, API and metrics ports are then published on that host's private address
+     * for the proxy and Prometheus. `everyHost`: on the edge host, and a copy on every other host (what measures the
+     * machine it runs on). A VPN container and an exporter follow the app they serve, whatever this says.
+     */
+    placement?: Placement;
 }
+
+export const PLACEMENTS = ["edge", "any", "everyHost"] as const;
+export type Placement = (typeof PLACEMENTS)[number];
 
 export const SERVICE_NAMES = [
     "nginx-proxy-manager",

@@ -41,6 +41,7 @@ export const UI: ServiceSpec[] = [
         // The image runs as uid 1000 (`USER node`); upstream documents --user for another uid (docker.mdx).
         runAsStackUser: true,
         route: { subdomain: "requests", auth: "one_factor", group: "users", probe: { path: "/api/v1/status" } },
+        placement: "any",
         enabledByDefault: true,
         // Requests go to Sonarr and Radarr; Seerr starts and waits for its setup without them.
         requires: ["sonarr", "radarr"],
@@ -61,6 +62,7 @@ export const UI: ServiceSpec[] = [
         healthcheck: wgetHealth("http://localhost:3003/health", "upstream's own check: busybox wget of /health (docker-healthcheck.sh)", "1m0s"),
         memoryMb: 512,
         route: { subdomain: "watchlist", auth: "two_factor", group: "admins", probe: { path: "/health" } },
+        placement: "any",
         enabledByDefault: true,
         requires: ["sonarr", "radarr"],
     },

@@ -24,6 +24,17 @@ export function isIPv4(a: string): boolean {
     const parts = a.split(".");
     return parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
 }
+/** An IPv4 address one host can reach another at: not unspecified (0/8), loopback (127/8), multicast or reserved (224/3). */
+export function isLinkAddress(a: string): boolean {
+    // No leading zeros: some tools read 010 as octal.
+    if (!isIPv4(a) || a.split(".").some((p) => p.length > 1 && p.startsWith("0"))) return false;
+    const first = Number(a.split(".")[0]);
+    return first !== 0 && first !== 127 && first < 224;
+}
+/** The address as an unsigned 32-bit number (an IPv4 address already checked). */
+export function ipv4Number(a: string): number {
+    return a.split(".").reduce((acc, x) => acc * 256 + Number(x), 0);
+}
 export function isTimezone(tz: string): boolean {
     if (!/^[A-Za-z_+\-/0-9]{1,64}$/.test(tz)) return false;
     try {

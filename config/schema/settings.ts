@@ -1,6 +1,6 @@
 import { CATALOG } from "../catalog";
 import { show } from "../parse";
-import { CRON_HOURLY_AT_MOST, EMAIL, isDomain, isHostKey, isIPv4, isPrivateSubnet, isSafePath, isTimezone, trustedCidrProblem, UNIX_USER, USER_NAME } from "./formats";
+import { CRON_HOURLY_AT_MOST, EMAIL, isDomain, isHostKey, isIPv4, isLinkAddress, isPrivateSubnet, isSafePath, isTimezone, trustedCidrProblem, UNIX_USER, USER_NAME } from "./formats";
 import { BooleanSetting, IntegerSetting, ListSetting, MapSetting, NumberSetting, ObjectSetting, SecretSetting, Setting, StringSetting } from "./setting";
 import { NPM_DNS_PROVIDERS, VPN_PROVIDERS } from "./upstream";
 
@@ -33,7 +33,7 @@ const email = (doc: string, fix: string, required = false): StringSetting =>
 
 export const HOST = {
     type: "object",
-    doc: "where the stack runs",
+    doc: "where the stack runs, the edge host: the proxy, Authelia, monitoring and every app not placed on one of `hosts`",
     defaultDoc: "`{type: local}`",
     fix: "pulumi config set --path monsterr:host.type ssh (or local)",
     fields: {
@@ -61,6 +61,46 @@ export const HOST = {
             example: '"ssh-ed25519 AAAA..."',
         }),
         memoryMb: int({ doc: "the host's RAM in MiB: the plan warns when the apps' memory limits exceed twice it", min: 1024, max: 16777216, problem: "is not the host's memory in MiB", fix: "use the MemTotal of the host in MiB (free -m), e.g. 7936 for an 8 GB box, or leave it unset", example: "7936" }),
+        privateAddress: str({
+            doc: "its IPv4 address on the private link between the hosts (a LAN, WireGuard, Tailscale): the other hosts let only it reach their apps",
+            defaultDoc: "required with `hosts`",
+            valid: isLinkAddress,
+            problem: "is not an IPv4 address another host can reach",
+            fix: "use this host's IPv4 address on the link the hosts share (ip -4 addr), e.g. 10.0.0.1",
+            example: "10.0.0.1",
+        }),
+        gpu: flag("it has /dev/dri (hardware transcoding); an app given /dev/dri is refused on a host that says false", undefined, "unchecked"),
+        dataShare: str({
+            doc: "the name of the shared filesystem `storage.dataRoot` is on (e.g. `nas`): hosts with the same name see one data tree, so hardlinks work between their apps",
+            defaultDoc: "its own disk",
+            valid: (v) => DATA_SHARE.test(v),
+            problem: "is not a filesystem name",
+            fix: "use a short name of letters, digits, '.', '_' or '-' for the NFS/SMB share mounted at storage.dataRoot, e.g. nas",
+            example: "nas",
+        }),
+    },
+} satisfies ObjectSetting;
+
+/** The name of a host in `monsterr:hosts` (`services.<name>.host`). */
+export const HOST_NAME = /^[a-z][a-z0-9-]{0,30}$/;
+const DATA_SHARE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+/** A host of `monsterr:hosts`: the SSH fields of `host`, reached over SSH only, always on the private link. */
+export const REMOTE_HOST = {
+    type: "object",
+    doc: "another host the stack runs apps on, over SSH",
+    fix: "pulumi config set --path 'monsterr:hosts.<name>.address' nas.lan",
+    fields: {
+        type: str({ doc: "`ssh`: other hosts are reached over SSH", default: "ssh", allowed: ["ssh"], problem: "is not a type another host can have", fix: "use ssh (or leave it unset): only the edge host (monsterr:host) can be this machine's Docker", example: "ssh" }),
+        address: { ...HOST.fields.address, defaultDoc: "required", fix: "pulumi config set --path 'monsterr:hosts.<name>.address' nas.lan", example: "192.168.1.20" },
+        port: HOST.fields.port,
+        sshdPort: HOST.fields.sshdPort,
+        user: HOST.fields.user,
+        hostKey: { ...HOST.fields.hostKey, defaultDoc: "required", fix: 'run ssh-keyscan -t ed25519 <host>, check the fingerprint on the host\'s console, then: pulumi config set --path \'monsterr:hosts.<name>.hostKey\' "ssh-ed25519 AAAA..."' },
+        memoryMb: HOST.fields.memoryMb,
+        privateAddress: { ...HOST.fields.privateAddress, doc: "its IPv4 address on the private link: where its apps are published for the edge host's proxy and Prometheus", defaultDoc: "required", required: true, fix: "use this host's IPv4 address on the link it shares with the edge host (ip -4 addr), e.g. 10.0.0.2", example: "10.0.0.2" },
+        gpu: flag("it has /dev/dri: apps given /dev/dri (Plex hardware transcoding) may run there", false),
+        dataShare: HOST.fields.dataShare,
     },
 } satisfies ObjectSetting;
 
@@ -92,6 +132,14 @@ export const SERVICE = {
             fix: "list host devices under /dev, e.g. pulumi config set --path 'monsterr:services.plex.devices[0]' /dev/dri (Intel/AMD hardware transcoding)",
             items: str({ doc: "a device path", valid: (v) => /^\/dev\/[A-Za-z0-9._/-]+$/.test(v) && !v.includes(".."), problem: "is not a device path under /dev", fix: "list host devices under /dev, e.g. /dev/dri", example: "/dev/dri" }),
         } satisfies ListSetting,
+        host: str({
+            doc: "the host it runs on: `edge` (`monsterr:host`) or a name in `hosts`; apps only (the proxy, Authelia and monitoring stay on the edge host, an exporter follows its app)",
+            defaultDoc: "`edge`; a VPN container or an exporter: its app's host",
+            valid: (v) => HOST_NAME.test(v),
+            problem: "is not a host name",
+            fix: "use edge or the name of a host in monsterr:hosts, e.g. nas",
+            example: "nas",
+        }),
     },
 } satisfies ObjectSetting;
 
@@ -231,6 +279,14 @@ export const SETTINGS = {
     pgid: int({ doc: "group of app state and media (never root)", default: 1000, min: 1, max: 2147483646, problem: "is not a non-root numeric id", fix: "use the id of the host group that owns the media (id -g), never 0", example: "1000" }),
     umask: str({ doc: "the apps' umask", default: "002", valid: (v) => /^0?[0-7]{3}$/.test(v), problem: "is not an octal umask", fix: "use 002 (group-writable, the TRaSH default) or 022", example: "002" }),
     host: HOST,
+    hosts: {
+        type: "map",
+        doc: "other hosts, by name (lower case, not `edge`): apps placed there with `services.<name>.host` are reached over the private link",
+        keyDoc: "<name>",
+        defaultDoc: "none (one host)",
+        fix: "pulumi config set --path 'monsterr:hosts.nas.address' 192.168.1.20 (with its hostKey and privateAddress)",
+        values: REMOTE_HOST,
+    } satisfies MapSetting,
     storage: {
         type: "object",
         doc: "where app state and media live",
