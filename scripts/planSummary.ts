@@ -1,4 +1,8 @@
+import { CATALOG, ServiceName } from "../config/catalog";
 import { DEMO_HOST_KEY, EXAMPLE_DOMAIN } from "../config/examples";
+import { validateEngineConfig } from "../config/load";
+import { servicesOn } from "../config/placement";
+import { EDGE_HOST } from "../config/types";
 import { scriptedPath } from "../components/hostFile";
 import { PlannedResource, reveal } from "./offline";
 import { EngineConfig } from "./stackConfig";
@@ -9,6 +13,8 @@ export interface PlanSummary {
     memoryLimitMb: number;
     /** The host's memory when the stack states it (`host.memoryMb`). */
     hostMemoryMb?: number;
+    /** With other hosts (`monsterr:hosts`): each host's containers' limits, and its memory when stated; the edge host first. */
+    hosts?: { name: string; memoryLimitMb: number; memoryMb?: number }[];
     /** `port/proto (service)` for every port the host publishes, host-network apps included. */
     published: string[];
     /** UFW rules the program adds on an SSH host (`port/proto (reason)`); undefined when it leaves the firewall alone. */
@@ -57,8 +63,17 @@ export function summarize(resources: PlannedResource[], outputs: Record<string, 
     }
     if (String(host.hostKey ?? "").includes(DEMO_HOST_KEY)) warnings.push("monsterr:host.hostKey is the demo key, which no host has: pin your host's key (README, Deploy to your server)");
     if (typeof host.address === "string" && EXAMPLE_DOMAIN.test(host.address)) warnings.push(`monsterr:host.address is still the example value ${host.address}`);
-    if (hostMemoryMb !== undefined && memoryLimitMb > MEMORY_OVERCOMMIT * hostMemoryMb) {
+    const hosts = memoryByHost(containers, config);
+    if (!hosts && hostMemoryMb !== undefined && memoryLimitMb > MEMORY_OVERCOMMIT * hostMemoryMb) {
         warnings.push(`the memory limits add up to ${gib(memoryLimitMb)}, more than ${MEMORY_OVERCOMMIT}x the host's ${gib(hostMemoryMb)}: turn off apps you do not use (services.<name>.enabled false) or lower services.<name>.memoryMb`);
+    }
+    for (const h of hosts ?? []) {
+        if (h.memoryMb === undefined || h.memoryLimitMb <= MEMORY_OVERCOMMIT * h.memoryMb) continue;
+        const which = h.name === EDGE_HOST ? "the edge host" : `host ${h.name}`;
+        const its = h.name === EDGE_HOST ? "host.memoryMb" : `hosts.${h.name}.memoryMb`;
+        warnings.push(
+            `the memory limits on ${which} add up to ${gib(h.memoryLimitMb)}, more than ${MEMORY_OVERCOMMIT}x its ${gib(h.memoryMb)} (${its}): move apps to another host (services.<name>.host), turn off apps you do not use (services.<name>.enabled false) or lower services.<name>.memoryMb`,
+        );
     }
     const backup = json(values["monsterr:backup"]);
     if (resources.some((r) => r.type === "monsterr:host:Backup") && !/^(sftp|s3):/.test(String(backup.repository ?? ""))) {
@@ -69,6 +84,7 @@ export function summarize(resources: PlannedResource[], outputs: Record<string, 
         containers: containers.length,
         memoryLimitMb,
         ...(hostMemoryMb !== undefined ? { hostMemoryMb } : {}),
+        ...(hosts ? { hosts } : {}),
         published,
         ...(firewall ? { firewall } : {}),
         packages: [...new Set(scripts.filter((x) => x.name.endsWith("-packages")).flatMap((x) => [...x.create.matchAll(/missing="\$missing ([a-z0-9.+-]+)"/g)].map((m) => m[1])))],
@@ -78,13 +94,39 @@ export function summarize(resources: PlannedResource[], outputs: Record<string, 
     };
 }
 
+/**
+ * With other hosts: the memory limits of the containers on each host (which services run where comes from the
+ * validated stack, config/placement.ts; a container no service names counts on the edge host). Undefined for a stack
+ * of one host, whose check stays the whole plan's against `host.memoryMb`.
+ */
+function memoryByHost(containers: { name: string; memory?: number }[], config: EngineConfig): PlanSummary["hosts"] {
+    if (Object.keys(json(config.values["monsterr:hosts"])).length === 0) return undefined;
+    let valid;
+    try {
+        valid = validateEngineConfig(config.values, (key) => config.secretKeys.includes(key));
+    } catch {
+        // The program refused the stack first: its own error says why.
+        return undefined;
+    }
+    // A service's copies on several hosts (node-exporter, cAdvisor) share one name and one limit.
+    const limit = new Map(containers.map((c) => [c.name, c.memory ?? 0]));
+    const names = new Set<string>(CATALOG.map((s) => s.name));
+    const sum = (services: ServiceName[]) => services.reduce((n, s) => n + (limit.get(s) ?? 0), 0);
+    const others = containers.filter((c) => !names.has(c.name)).reduce((n, c) => n + (c.memory ?? 0), 0);
+    return [
+        { name: EDGE_HOST, memoryLimitMb: sum(servicesOn(valid, EDGE_HOST)) + others, ...(valid.host.memoryMb !== undefined ? { memoryMb: valid.host.memoryMb } : {}) },
+        ...Object.entries(valid.hosts).map(([name, h]) => ({ name, memoryLimitMb: sum(servicesOn(valid, name)), ...(h.memoryMb !== undefined ? { memoryMb: h.memoryMb } : {}) })),
+    ];
+}
+
 export const gib = (mb: number) => `${(mb / 1024).toFixed(1)} GiB`;
 
 export function renderSummary(stack: string, s: PlanSummary): string {
     const row = (k: string, v: string) => `  ${k.padEnd(15)} ${v}`;
     return [
         `Summary of the ${stack} stack`,
-        row("containers", `${s.containers}; memory limits add up to ${gib(s.memoryLimitMb)} (caps, not use)${s.hostMemoryMb ? ` on a host with ${gib(s.hostMemoryMb)}` : ""}`),
+        row("containers", `${s.containers}; memory limits add up to ${gib(s.memoryLimitMb)} (caps, not use)${s.hosts ? "" : s.hostMemoryMb ? ` on a host with ${gib(s.hostMemoryMb)}` : ""}`),
+        ...(s.hosts ? [row("hosts", s.hosts.map((h) => `${h.name} ${gib(h.memoryLimitMb)}${h.memoryMb ? ` of ${gib(h.memoryMb)}` : ""}`).join(", "))] : []),
         row("published", s.published.join(", ") || "nothing"),
         row("firewall", s.firewall ? `UFW on, incoming denied but ${s.firewall.join(", ")}; a DOCKER-USER block in /etc/ufw/after.rules` : "left alone (a local Docker daemon: your machine's own firewall)"),
         row("host packages", s.packages.length ? `${s.packages.join(", ")} (apt-get, only when missing)` : "none"),
