@@ -4,11 +4,13 @@ import { NpmAdmin } from "./edge/npmAdmin";
 import { ProxyHosts, npmAccess } from "./edge/proxyHosts";
 import { EdgeTls } from "./edge/tls";
 import { Firewall } from "./edge/firewall";
-import { firewallPolicy } from "./edge/ufwRules";
+import { edgeFirewallPolicy } from "./edge/ufwRules";
 import { AUTHELIA_LOG } from "./files/authelia";
 import { LOGROTATE_FILE, serializeLogrotate } from "./files/logrotate";
 import { HostFile } from "./hostFile";
 import { ServiceGroup, ServiceGroupArgs, enabledServices } from "./serviceGroup";
+import { hostOf } from "../config/placement";
+import { EDGE_HOST } from "../config/types";
 
 export type CoreArgs = ServiceGroupArgs;
 
@@ -33,7 +35,14 @@ export class Core extends ServiceGroup {
             this.tls = new EdgeTls(`${name}-tls`, { domain: config.domain, tls: config.tls, fqdns: routed.map((s) => s.fqdn), access, dnsCredentials: config.secrets.dnsCredentials }, edgeDeps);
             this.proxyHosts = new ProxyHosts(
                 `${name}-proxy-hosts`,
-                { services: routed, access, certificateIds: this.tls.certificateIds, hostGateway: args.networks.proxyGateway, trustedProxies: config.trustedProxies },
+                {
+                    services: routed,
+                    access,
+                    certificateIds: this.tls.certificateIds,
+                    hostGateway: args.networks.proxyGateway,
+                    trustedProxies: config.trustedProxies,
+                    elsewhere: Object.fromEntries(routed.flatMap((r) => (hostOf(config, r.name) === EDGE_HOST ? [] : [[r.name, config.hosts[hostOf(config, r.name)].privateAddress]]))),
+                },
                 edgeDeps,
             );
         }
@@ -48,7 +57,7 @@ export class Core extends ServiceGroup {
         if (args.host.target.kind === "ssh") {
             this.firewall = new Firewall(
                 `${name}-firewall`,
-                { host: args.host.target, policy: firewallPolicy(args.config, enabledServices(args.config)), fail2banContainer: this.services.fail2ban?.containerName, dependsOn: [args.host.directories] },
+                { host: args.host.target, policy: edgeFirewallPolicy(args.config), fail2banContainer: this.services.fail2ban?.containerName, dependsOn: [args.host.directories] },
                 { parent: this },
             );
         }

@@ -7,8 +7,18 @@ import { parseCidr } from "../config/validate";
 export interface NetworksArgs {
     provider: docker.Provider;
     subnets: NetworkConfig;
-    /** Enabled services: an edge network exists per enabled edge member, an internal network only while used. */
+    /** Enabled services on this host: an edge network exists per enabled edge member, an internal network only while used. */
     enabled: readonly ServiceName[];
+    /**
+     * The reverse proxy runs on this host (the edge host): its own network, and it joins every edge network. On
+     * another host an app's edge network is its way out alone; the proxy reaches it over the private link.
+     */
+    reverseProxy?: boolean;
+    /**
+     * Services on this host that publish a port on its private address but have no network with a way out (their
+     * networks are internal): they join a `monsterr-published` bridge, which Docker can publish from.
+     */
+    publishing?: readonly ServiceName[];
 }
 
 /** The n-th address of an IPv4 subnet (1 is the gateway). */
@@ -68,11 +78,13 @@ export const EDGE_SLOTS = EDGE_MEMBERS.length + 1;
 export const INTERNAL_NETWORKS = ["backend", "metrics", "sessions"] as const;
 export type InternalNetwork = (typeof INTERNAL_NETWORKS)[number];
 
-export function internalSubnet(backendSubnet: string, n: InternalNetwork): { subnet: string; gateway: string } {
+export function internalSubnet(backendSubnet: string, n: InternalNetwork | "published"): { subnet: string; gateway: string } {
     const c = parseCidr(backendSubnet);
     if (!c) throw new Error(`not a validated subnet: ${backendSubnet}`);
     const prefix = c.prefix + 2;
-    const base = c.base + INTERNAL_NETWORKS.indexOf(n) * 2 ** (32 - prefix);
+    // The fourth quarter: on a host other than the edge host, where exporters without a network out publish ports.
+    const quarter = n === "published" ? INTERNAL_NETWORKS.length : INTERNAL_NETWORKS.indexOf(n);
+    const base = c.base + quarter * 2 ** (32 - prefix);
     return { subnet: `${formatIPv4(base)}/${prefix}`, gateway: formatIPv4(base + 1) };
 }
 
@@ -92,14 +104,16 @@ export interface EdgeNetwork {
  * addresses (the gateway, the reverse proxy) lie outside the range Docker hands out.
  */
 export class Networks extends pulumi.ComponentResource {
-    /** The reverse proxy's own network: its way out, and the host (Plex) at the gateway. */
-    readonly proxy: docker.Network;
+    /** The reverse proxy's own network: its way out, and the host (Plex) at the gateway (the edge host only). */
+    readonly proxy?: docker.Network;
     /** The host as containers on the proxy network reach it (host-network services such as Plex). */
     readonly proxyGateway: string;
     /** The reverse proxy's fixed address on its own network (the SSH tunnel to its admin UI uses it). */
     readonly proxyAddress: string;
     readonly edges: EdgeNetwork[] = [];
     private readonly internal = new Map<InternalNetwork, docker.Network>();
+    /** Where exporters of a host other than the edge host publish their ports (see NetworksArgs.publishing). */
+    readonly published?: docker.Network;
 
     constructor(name: string, args: NetworksArgs, opts?: pulumi.ComponentResourceOptions) {
         super("monsterr:host:Networks", name, {}, opts);
@@ -111,7 +125,7 @@ export class Networks extends pulumi.ComponentResource {
         const own = edgeSlot(args.subnets.proxySubnet, 0);
         this.proxyGateway = own.gateway;
         this.proxyAddress = own.proxyAddress;
-        this.proxy = bridge(`${name}-proxy`, "monsterr-proxy", own);
+        if (args.reverseProxy !== false) this.proxy = bridge(`${name}-proxy`, "monsterr-proxy", own);
 
         EDGE_MEMBERS.forEach((service, i) => {
             if (!args.enabled.includes(service)) return;
@@ -124,7 +138,11 @@ export class Networks extends pulumi.ComponentResource {
             const { subnet, gateway } = internalSubnet(args.subnets.backendSubnet, n);
             this.internal.set(n, new docker.Network(`${name}-${n}`, { name: `monsterr-${n}`, driver: "bridge", internal: true, ipamConfigs: [{ subnet, gateway }] }, child));
         }
-        this.registerOutputs({ proxy: this.proxy.name, edges: this.edges.map((e) => e.network.name) });
+        if (args.publishing?.length) {
+            const { subnet, gateway } = internalSubnet(args.subnets.backendSubnet, "published");
+            this.published = new docker.Network(`${name}-published`, { name: "monsterr-published", driver: "bridge", ipamConfigs: [{ subnet, gateway }] }, child);
+        }
+        this.registerOutputs({ proxy: this.proxy?.name, edges: this.edges.map((e) => e.network.name) });
     }
 
     /** The edge network of a service; undefined when it has none. */
@@ -134,7 +152,10 @@ export class Networks extends pulumi.ComponentResource {
 
     /** The network a catalog entry names, for this service. */
     byName(n: NetworkName, service: ServiceName): docker.Network {
-        if (n === "proxy") return this.proxy;
+        if (n === "proxy") {
+            if (!this.proxy) throw new Error(`${service} joins the reverse proxy's network, which exists on the edge host only`);
+            return this.proxy;
+        }
         if (n === "edge") {
             const e = this.edge(service);
             if (!e) throw new Error(`${service} has no edge network: it is not enabled`);

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { CATALOG, SECRET_IDS, SECRETS, SecretId, ServiceName } from "../config/catalog";
-import { StackSecrets } from "../config/types";
+import { EDGE_HOST, StackSecrets } from "../config/types";
 import { RESTIC_PASSWORD_ID } from "./files/backup";
 import { HostFile } from "./hostFile";
 import { HostTarget } from "./hostTarget";
@@ -18,6 +18,11 @@ export interface SecretsArgs {
     generatedUsers?: string[];
     /** The nightly backup is on: generate its repository password. */
     backup?: boolean;
+    /**
+     * Hosts other than `host` (monsterr:hosts) and the services placed there: each secret such a service mounts is
+     * written to that host's secrets folder too, with the same value, mode and owner.
+     */
+    otherHosts?: { name: string; host: HostTarget; dir: string; services: ServiceName[]; dependsOn: pulumi.Input<pulumi.Resource>[] }[];
 }
 
 /** Secrets some container reads as a file. */
@@ -31,6 +36,8 @@ const MOUNTED = new Set<SecretId>(CATALOG.flatMap((s) => (s.secrets ?? []).map((
 export class Secrets extends pulumi.ComponentResource {
     private readonly values = new Map<SecretId, pulumi.Output<string>>();
     private readonly files = new Map<SecretId, HostFile>();
+    /** Copies on other hosts, by `<host>/<id>`. */
+    private readonly copies = new Map<string, HostFile>();
     private readonly users = new Map<string, pulumi.Output<string>>();
     /** restic's repository password (root's alone on the host), when backups are on. */
     readonly resticPassword?: HostFile;
@@ -75,6 +82,17 @@ export class Secrets extends pulumi.ComponentResource {
             this.users.set(user, adopted(`authelia-user-${user}`, { length: 24, special: false }, "root").hostContent!);
         }
         if (args.backup) this.resticPassword = adopted(RESTIC_PASSWORD_ID, { length: 48, special: false }, "root");
+        for (const other of args.otherHosts ?? []) {
+            const mounted = new Set(CATALOG.filter((s) => other.services.includes(s.name)).flatMap((s) => (s.secrets ?? []).map((m) => m.secret)));
+            for (const id of SECRET_IDS.filter((i) => mounted.has(i) && this.files.has(i))) {
+                const copy = new HostFile(
+                    `${name}-${other.name}-${id}-file`,
+                    { host: other.host, path: `${other.dir}/${id}`, content: this.values.get(id)!, mode: "0440", owner: `0:${args.pgid}`, secret: true },
+                    { parent: this, dependsOn: other.dependsOn },
+                );
+                this.copies.set(`${other.name}/${id}`, copy);
+            }
+        }
         this.registerOutputs({});
     }
 
@@ -93,7 +111,13 @@ export class Secrets extends pulumi.ComponentResource {
         return this.users.get(user);
     }
 
-    file(id: SecretId): HostFile {
+    /** The file of a secret on the edge host, or its copy on another host (`site`, a key of monsterr:hosts). */
+    file(id: SecretId, site?: string): HostFile {
+        if (site && site !== EDGE_HOST) {
+            const copy = this.copies.get(`${site}/${id}`);
+            if (!copy) throw new Error(`secret ${id} has no copy on host ${site}: no service placed there mounts it`);
+            return copy;
+        }
         const f = this.files.get(id);
         if (!f && SECRETS[id].stateOnly) throw new Error(`secret ${id} is kept in Pulumi state only: no container may read it`);
         if (!f) throw new Error(`secret ${id} is not generated: its service ${SECRETS[id].service} is disabled`);

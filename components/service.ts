@@ -36,6 +36,13 @@ export interface ServiceArgs {
     provider: docker.Provider;
     networks: Networks;
     secrets: Secrets;
+    /** The host it runs on (`edge` or a key of monsterr:hosts): where its secret files are. */
+    site?: string;
+    /**
+     * Ports other hosts of the stack connect to (the reverse proxy and Prometheus on the edge host, an app that links
+     * to this one), published on this host's private address; its firewall lets only those hosts in.
+     */
+    privatePorts?: { address: string; ports: number[] };
     files?: ServiceFile[];
     /** Environment computed at deploy time by other resources (the Plex token for Tautulli), after the catalog's. */
     extraEnv?: pulumi.Input<string[]>;
@@ -83,7 +90,7 @@ export class Service extends pulumi.ComponentResource {
                 ),
         );
         const mounts = (spec.secrets ?? []).filter((m) => !m.optional || args.secrets.has(m.secret));
-        const secretFiles = mounts.map((m) => args.secrets.file(m.secret));
+        const secretFiles = mounts.map((m) => args.secrets.file(m.secret, args.site));
 
         const ref = settings.image.tag.startsWith("sha256:") ? `${settings.image.repository}@${settings.image.tag}` : `${settings.image.repository}:${settings.image.tag}`;
         const image = new docker.RemoteImage(`${name}-image`, { name: ref, keepLocally: true }, { ...child, provider: args.provider });
@@ -101,7 +108,7 @@ export class Service extends pulumi.ComponentResource {
             ...(v.readOnly ? { readOnly: true } : {}),
         }));
         for (const m of mounts) {
-            volumes.push({ hostPath: args.secrets.file(m.secret).path, containerPath: `${SECRETS_MOUNT}/${m.secret}`, readOnly: true });
+            volumes.push({ hostPath: args.secrets.file(m.secret, args.site).path, containerPath: `${SECRETS_MOUNT}/${m.secret}`, readOnly: true });
         }
 
         // Restart the app when a file it reads changes: the hash is a label, and a label change replaces the container.
@@ -110,6 +117,8 @@ export class Service extends pulumi.ComponentResource {
             .apply((hashes) => crypto.createHash("sha256").update(hashes.join("\n")).digest("hex").slice(0, 16));
 
         const devices = settings.devices ?? spec.devices ?? [];
+        // Whose ports this container answers on: its own, its VPN client's (the client shares its namespace), none.
+        const reached = settings.behindVpn ? undefined : spec.vpnFor ? catalogSpec(spec.vpnFor) : spec;
         if (settings.behindVpn && !args.vpn) throw new Error(`${spec.name} is behind the VPN, but no VPN container was given`);
         // The reverse proxy joins every edge network at its fixed address; a VPN container joins its client's networks
         // under the client's name; everyone else joins what the catalog names. Behind the VPN: no network of its own.
@@ -124,6 +133,11 @@ export class Service extends pulumi.ComponentResource {
         if (spec.reverseProxy) {
             for (const e of args.networks.edges) attachments.push({ name: e.network.name, ipv4Address: e.proxyAddress });
         }
+        // Docker publishes nothing from internal networks: a port other hosts reach needs a network with a way out.
+        if (args.privatePorts?.ports.length && !spec.hostNetwork && !settings.behindVpn && !attachments.some((a) => a.name === args.networks.edge(spec.vpnFor ?? spec.name)?.network.name)) {
+            if (!args.networks.published) throw new Error(`${spec.name} publishes ports on its host's private address, but the host has no monsterr-published network`);
+            attachments.unshift({ name: args.networks.published.name });
+        }
         this.container = new docker.Container(
             `${name}-container`,
             {
@@ -137,12 +151,15 @@ export class Service extends pulumi.ComponentResource {
                 networkMode: settings.behindVpn ? pulumi.interpolate`container:${args.vpn!.id}` : spec.hostNetwork ? "host" : attachments[0]?.name ?? "none",
                 ...(attachments.length ? { networksAdvanced: attachments } : {}),
                 // Behind the VPN nothing is published: peers reach it only through the tunnel.
-                ports: (settings.behindVpn ? [] : spec.publish ?? []).map((p) => ({
-                    internal: resolvePort(p.internal ?? p.external, ctx.torrentPort),
-                    external: resolvePort(p.external, ctx.torrentPort),
-                    protocol: p.protocol,
-                    ip: "0.0.0.0",
-                })),
+                ports: [
+                    ...(settings.behindVpn ? [] : spec.publish ?? []).map((p) => ({
+                        internal: resolvePort(p.internal ?? p.external, ctx.torrentPort),
+                        external: resolvePort(p.external, ctx.torrentPort),
+                        protocol: p.protocol,
+                        ip: "0.0.0.0",
+                    })),
+                    ...(args.privatePorts && reached && !spec.hostNetwork ? args.privatePorts.ports.map((port) => ({ internal: port, external: port, protocol: "tcp", ip: args.privatePorts!.address })) : []),
+                ],
                 envs: args.extraEnv ? pulumi.output(args.extraEnv).apply((extra) => [...env, ...extra]) : env,
                 volumes,
                 ...(spec.entrypoint ? { entrypoints: spec.entrypoint.map((c) => expand(c, vars, spec.name)) } : {}),

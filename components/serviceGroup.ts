@@ -1,17 +1,25 @@
 import * as pulumi from "@pulumi/pulumi";
-import { CATALOG, Group, ServiceName } from "../config/catalog";
-import { StackConfig } from "../config/types";
+import { CATALOG, Group, ServiceName, ServiceSpec } from "../config/catalog";
+import { hostOf, placementOf, servicesOn } from "../config/placement";
+import { EDGE_HOST, StackConfig } from "../config/types";
 import { routedServices } from "./edge/accessControl";
 import { FILE_BUILDERS } from "./files";
 import { Host } from "./host";
 import { Networks } from "./networks";
 import { Secrets } from "./secrets";
 import { Service, ServiceContext } from "./service";
+import { Site } from "./site";
+import { CrossHostFlow, publishedPrivately } from "./crossHost";
 
 export interface ServiceGroupArgs {
     config: StackConfig;
+    /** The edge host (the stack's `host`) and its networks. */
     host: Host;
     networks: Networks;
+    /** Every host by name, the edge host included: where each service is placed (`services.<name>.host`). */
+    sites: Map<string, Site>;
+    /** Connections between the hosts (none on a single host): which ports each service publishes privately. */
+    flows: CrossHostFlow[];
     secrets: Secrets;
     /** Extra `${NAME}` values for catalog entries of this group. */
     vars?: Record<string, string>;
@@ -24,34 +32,53 @@ export interface ServiceGroupArgs {
 /** A group of catalog services; the group classes only add what is special to them. */
 export abstract class ServiceGroup extends pulumi.ComponentResource {
     readonly services: Partial<Record<ServiceName, Service>> = {};
+    /** The copies of a per-host exporter (node-exporter, cAdvisor) on the hosts other than the edge host. */
+    readonly onOtherHosts: { host: string; service: ServiceName; instance: Service }[] = [];
 
     protected constructor(type: string, group: Group, name: string, args: ServiceGroupArgs, opts?: pulumi.ComponentResourceOptions) {
         super(type, name, {}, opts);
         const { config } = args;
         const enabled = enabledServices(config);
         for (const spec of CATALOG.filter((s) => s.group === group && config.services[s.name].enabled)) {
-            const build = FILE_BUILDERS[spec.name];
-            const proxyAddress = args.networks.proxyAddressFor(spec.name);
-            const context: ServiceContext = { ...config, proxyAddress, publicNames: routedServices(config.domain, enabled).map((r) => r.fqdn), vars: args.vars };
-            this.services[spec.name] = new Service(
-                `${name}-${spec.name}`,
-                {
-                    spec,
-                    settings: config.services[spec.name],
-                    context,
-                    host: args.host.target,
-                    provider: args.host.provider,
-                    networks: args.networks,
-                    secrets: args.secrets,
-                    files: build ? build({ config, secrets: args.secrets, enabled, proxyAddress, parent: this, name: `${name}-${spec.name}` }) : [],
-                    ...(args.extraEnv?.[spec.name] ? { extraEnv: args.extraEnv[spec.name]!.env } : {}),
-                    ...(config.services[spec.name].behindVpn ? { vpn: vpnContainer(spec.name, args.started) } : {}),
-                    dependsOn: [args.host.directories, ...startAfter(spec.name, spec.startAfter ?? [], config, args.started), ...(args.extraEnv?.[spec.name]?.dependsOn ?? [])],
-                },
-                { parent: this },
-            );
+            const site = args.sites.get(hostOf(config, spec.name))!;
+            this.services[spec.name] = this.place(`${name}-${spec.name}`, spec, site, args, enabled);
             args.started.set(spec.name, this.services[spec.name]!);
+            // Exporters of a host's own machine (node-exporter, cAdvisor) run on every other host too.
+            if (placementOf(spec) === "everyHost") {
+                for (const other of [...args.sites.values()].filter((s) => s.name !== EDGE_HOST)) {
+                    this.onOtherHosts.push({ host: other.name, service: spec.name, instance: this.place(`${name}-${spec.name}-${other.name}`, spec, other, args, enabled) });
+                }
+            }
         }
+    }
+
+    private place(resourceName: string, spec: ServiceSpec, site: Site, args: ServiceGroupArgs, enabled: ServiceName[]): Service {
+        const { config } = args;
+        const build = FILE_BUILDERS[spec.name];
+        const proxyAddress = site.proxyAddress ?? site.networks.proxyAddressFor(spec.name);
+        // A per-host copy's files (Fail2Ban's jails) follow its own host: its SSH settings and the services there.
+        const local = site.name === EDGE_HOST ? { config, enabled } : { config: { ...config, host: config.hosts[site.name] }, enabled: servicesOn(config, site.name) };
+        const privatePorts = config.services[spec.name].behindVpn ? [] : publishedPrivately(args.flows, spec.vpnFor ?? spec.name, site.name);
+        const context: ServiceContext = { ...config, proxyAddress, publicNames: routedServices(config.domain, enabled).map((r) => r.fqdn), vars: args.vars };
+        return new Service(
+            resourceName,
+            {
+                spec,
+                settings: config.services[spec.name],
+                context,
+                host: site.host.target,
+                provider: site.host.provider,
+                networks: site.networks,
+                secrets: args.secrets,
+                site: site.name,
+                ...(privatePorts.length ? { privatePorts: { address: site.privateAddress!, ports: privatePorts } } : {}),
+                files: build ? build({ config: local.config, secrets: args.secrets, enabled: local.enabled, proxyAddress, parent: this, name: resourceName }) : [],
+                ...(args.extraEnv?.[spec.name] ? { extraEnv: args.extraEnv[spec.name]!.env } : {}),
+                ...(config.services[spec.name].behindVpn ? { vpn: vpnContainer(spec.name, args.started) } : {}),
+                dependsOn: [site.host.directories, ...startAfter(spec.name, spec.startAfter ?? [], config, args.started), ...(args.extraEnv?.[spec.name]?.dependsOn ?? [])],
+            },
+            { parent: this },
+        );
     }
 }
 

@@ -2,7 +2,7 @@
  * The offline plan: runs the real program under Pulumi's mock runtime with a stack's YAML config.
  *   npm run plan -- --stack dev|prod [--out DIR]
  * Prints the resource tree, a summary, the outputs and what to do next; with --out writes DIR/resources.json
- * (secrets as "[secret]") and DIR/files/<host path>.
+ * (secrets as "[secret]") and DIR/files/<host path> (a host other than the edge host: DIR/hosts/<address>/<host path>).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -76,12 +76,13 @@ async function main(): Promise<void> {
         fs.mkdirSync(out, { recursive: true });
         const resources = run.resources.map((r) => ({ type: r.type, name: r.name, parent: r.parent, inputs: redact(r.inputs) }));
         fs.writeFileSync(path.join(out, "resources.json"), JSON.stringify(resources, null, 2) + "\n");
-        for (const f of plannedFiles(run.resources)) {
-            const target = path.join(out, "files", f.path);
+        const files = plannedFiles(run.resources);
+        for (const f of files) {
+            const target = f.host ? path.join(out, "hosts", f.host, f.path) : path.join(out, "files", f.path);
             fs.mkdirSync(path.dirname(target), { recursive: true });
             fs.writeFileSync(target, f.content ?? "[secret]\n");
         }
-        console.log(`\nwrote ${path.join(out, "resources.json")} and ${path.join(out, "files")}/`);
+        console.log(`\nwrote ${path.join(out, "resources.json")} and ${path.join(out, "files")}/${files.some((f) => f.host) ? ` (other hosts: ${path.join(out, "hosts")}/)` : ""}`);
     }
 }
 

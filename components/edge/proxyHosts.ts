@@ -17,6 +17,8 @@ export interface ProxyHostsArgs {
     hostGateway: pulumi.Input<string>;
     /** Proxies in front of NPM whose X-Forwarded-For is believed (monsterr:trustedProxies). */
     trustedProxies: readonly string[];
+    /** Services placed on another host: the private address of that host, where the app publishes its port. */
+    elsewhere?: Partial<Record<string, string>>;
 }
 
 /** The proxy container: the API client runs inside it, so port 81 never leaves the container. */
@@ -62,7 +64,7 @@ export class ProxyHosts extends pulumi.ComponentResource {
                     access: args.access,
                     domainNames: [s.fqdn],
                     forwardScheme: "http",
-                    forwardHost: s.hostNetwork ? args.hostGateway : s.name,
+                    forwardHost: args.elsewhere?.[s.name] ?? (s.hostNetwork ? args.hostGateway : s.name),
                     forwardPort: s.port,
                     certificateId,
                     sslForced: true,

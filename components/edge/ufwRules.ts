@@ -1,5 +1,7 @@
-import { CATALOG, ServiceName, ServiceSpec, resolvePort } from "../../config/catalog";
-import { StackConfig } from "../../config/types";
+import { CATALOG, ServiceName, ServiceSpec, resolvePort, spec as catalogSpec } from "../../config/catalog";
+import { servicesOn } from "../../config/placement";
+import { EDGE_HOST, StackConfig } from "../../config/types";
+import { CrossHostFlow, clientSources, crossHostFlows, privateAddressOf } from "../crossHost";
 
 export type Protocol = "tcp" | "udp";
 
@@ -10,6 +12,8 @@ export interface UfwRule {
     protocol: Protocol;
     /** Who needs it; also the rule's UFW comment, which marks it as monsterr's. */
     reason: string;
+    /** The only address it is open to (the edge host, on another host's private link); anyone when unset. */
+    from?: string;
 }
 
 /** A port Docker publishes (DNAT from the host port to the container port); reaches the container through FORWARD. */
@@ -18,6 +22,19 @@ export interface PublishedPort {
     hostPort: number;
     containerPort: number;
     protocol: Protocol;
+    /** The only source address it is open to (the edge host's private address); anyone when unset. */
+    from?: string;
+}
+
+/** A connection a container on this host may open to another host of the stack (components/crossHost.ts). */
+export interface EgressRule {
+    client: ServiceName;
+    target: ServiceName;
+    /** The client's source address or subnet on its Docker network. */
+    source: string;
+    /** The other host's private address. */
+    address: string;
+    port: number;
 }
 
 /** The whole network exposure of the host, derived from the catalog and the host config: the firewall's one input. */
@@ -25,6 +42,9 @@ export interface FirewallPolicy {
     sshPort: number;
     ufw: UfwRule[];
     published: PublishedPort[];
+    /** Containers allowed to connect to another host's private address, and the other hosts (a multi-host stack). */
+    egress?: EgressRule[];
+    peers?: string[];
 }
 
 /** Marks every UFW rule and the after.rules block monsterr owns, so re-applying replaces them and delete finds them. */
@@ -70,7 +90,8 @@ export function firewallPolicy(config: Pick<StackConfig, "host" | "torrentPort">
 
 /** `ufw` arguments of one rule, exactly as `ufw show added` prints them back (so stale rules can be found by text). */
 export function ufwRuleSpec(r: UfwRule): string {
-    return `${r.action} ${r.port}/${r.protocol} comment '${UFW_COMMENT_PREFIX} ${r.reason}'`;
+    const what = r.from ? `from ${r.from} to any port ${r.port} proto ${r.protocol}` : `${r.port}/${r.protocol}`;
+    return `${r.action} ${what} comment '${UFW_COMMENT_PREFIX} ${r.reason}'`;
 }
 
 /** One rule of the DOCKER-USER chain, as iptables-restore arguments after `-A DOCKER-USER`. */
@@ -88,10 +109,18 @@ export interface ChainRule {
 export function dockerUserRules(policy: FirewallPolicy): ChainRule[] {
     return [
         { args: ["-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED"], target: "RETURN" },
+        // Towards the stack's other hosts a container leaves only for a connection the wiring or the proxy needs.
+        ...(policy.egress ?? []).map(
+            (e): ChainRule => ({
+                args: ["-s", e.source, "-d", `${e.address}/32`, "-p", "tcp", "--dport", String(e.port), "-m", "comment", "--comment", `${UFW_COMMENT_PREFIX}:${e.client}->${e.target}`],
+                target: "RETURN",
+            }),
+        ),
+        ...(policy.peers ?? []).flatMap((peer) => DOCKER_BRIDGES.map((i): ChainRule => ({ args: ["-i", i, "-d", `${peer}/32`], target: "DROP" }))),
         ...DOCKER_BRIDGES.map((i): ChainRule => ({ args: ["-i", i], target: "RETURN" })),
         ...policy.published.map(
             (p): ChainRule => ({
-                args: ["-p", p.protocol, "-m", "conntrack", "--ctstate", "DNAT", "--ctorigdstport", String(p.hostPort), "-m", "comment", "--comment", `${UFW_COMMENT_PREFIX}:${p.service}`],
+                args: [...(p.from ? ["-s", `${p.from}/32`] : []), "-p", p.protocol, "-m", "conntrack", "--ctstate", "DNAT", "--ctorigdstport", String(p.hostPort), "-m", "comment", "--comment", `${UFW_COMMENT_PREFIX}:${p.service}`],
                 target: "RETURN",
             }),
         ),
@@ -114,4 +143,59 @@ export function afterRulesBlock(policy: FirewallPolicy): string {
         BLOCK_END,
     ];
     return lines.join("\n") + "\n";
+}
+
+/**
+ * A host's part of the connections between hosts (components/crossHost.ts): the ports its apps publish on its private
+ * address, each open to the hosts that connect to it; and, for connections its own apps open, which of its
+ * containers may leave towards which port of another host (every other container is dropped there).
+ */
+export function crossHostPolicy(config: Pick<StackConfig, "host" | "hosts" | "networks" | "services">, hostName: string, flows: CrossHostFlow[]): Pick<FirewallPolicy, "published" | "ufw" | "egress" | "peers"> {
+    const incoming = flows.filter((f) => f.targetHost === hostName);
+    const published: PublishedPort[] = [];
+    const ufw: UfwRule[] = [];
+    for (const f of incoming) {
+        const from = privateAddressOf(config, f.clientHost);
+        // A host-network app's port is the host's own socket (UFW, on INPUT); any other is published by Docker.
+        if (catalogSpec(f.target).hostNetwork) {
+            if (!ufw.some((r) => r.port === f.port && r.from === from)) ufw.push({ action: "allow", port: f.port, protocol: "tcp", reason: f.target, from });
+        } else if (!published.some((p) => p.hostPort === f.port && p.from === from)) {
+            published.push({ service: f.target, hostPort: f.port, containerPort: f.port, protocol: "tcp", from });
+            ufw.push({ action: "allow", port: f.port, protocol: "tcp", reason: f.target, from });
+        }
+    }
+    const egress: EgressRule[] = flows
+        .filter((f) => f.clientHost === hostName)
+        .flatMap((f) => clientSources(config, f.client).map((source) => ({ client: f.client, target: f.target, source, address: privateAddressOf(config, f.targetHost), port: f.port })));
+    const peers = [EDGE_HOST, ...Object.keys(config.hosts)].filter((h) => h !== hostName).map((h) => privateAddressOf(config, h));
+    return { published, ufw, egress, peers };
+}
+
+/** The edge host's firewall: today's single-host policy, plus its part of the connections between hosts. */
+export function edgeFirewallPolicy(config: StackConfig): FirewallPolicy {
+    const base = firewallPolicy(config, servicesOn(config, EDGE_HOST));
+    if (Object.keys(config.hosts).length === 0) return base;
+    const cross = crossHostPolicy(config, EDGE_HOST, crossHostFlows(config));
+    return { sshPort: base.sshPort, ufw: [...base.ufw, ...cross.ufw], published: [...base.published, ...cross.published], egress: cross.egress, peers: cross.peers };
+}
+
+/**
+ * The firewall of a host other than the edge host: sshd, what its apps publish to everyone (the torrent port), and
+ * the ports other hosts connect to on its private address, each open to those hosts alone. A host-network app
+ * (Plex) is not public there: the reverse proxy on the edge host is its way in.
+ */
+export function otherHostFirewallPolicy(config: StackConfig, hostName: string): FirewallPolicy {
+    const host = config.hosts[hostName];
+    if (!host) throw new Error(`no host ${hostName} in monsterr:hosts`);
+    const placed = servicesOn(config, hostName);
+    const base = firewallPolicy({ host, torrentPort: config.torrentPort, services: config.services }, placed);
+    const cross = crossHostPolicy(config, hostName, crossHostFlows(config));
+    const publicSockets = new Set(placed.filter((n) => catalogSpec(n).hostNetwork).map(String));
+    return {
+        sshPort: base.sshPort,
+        ufw: [...base.ufw.filter((r) => !publicSockets.has(r.reason)), ...cross.ufw],
+        published: [...base.published, ...cross.published],
+        egress: cross.egress,
+        peers: cross.peers,
+    };
 }

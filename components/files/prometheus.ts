@@ -1,5 +1,8 @@
 import { toYaml } from "./yaml";
-import { CATALOG, ServiceName } from "../../config/catalog";
+import { CATALOG, ServiceName, ServiceSpec } from "../../config/catalog";
+import { hostOf, placementOf } from "../../config/placement";
+import { EDGE_HOST } from "../../config/types";
+import { privateAddressOf } from "../crossHost";
 import { ruleFilePath, ruleGroups, serializeRuleGroup } from "./alertingRules";
 import { probeTargets } from "./probes";
 import { FileBuilder } from "./types";
@@ -35,12 +38,28 @@ export interface PrometheusConfig {
 
 export const BLACKBOX_ADDRESS = "blackbox-exporter:9115";
 
+/** Where the services of a stack with several hosts run, as Prometheus on the edge host reaches them. */
+export interface ScrapePlacement {
+    hostOf(service: ServiceName): string;
+    privateAddress(host: string): string;
+    /** The hosts besides the edge host, each running its own node-exporter and cAdvisor. */
+    otherHosts: string[];
+}
+
+/** A job's targets: by name on the edge host, at the private address elsewhere; each labelled with its host. */
+function targetsOf(s: ServiceSpec, where?: ScrapePlacement): StaticConfig[] {
+    const port = s.metrics!.port;
+    if (!where) return [{ targets: [`${s.name}:${port}`] }];
+    const at = (host: string): StaticConfig => ({ targets: [host === EDGE_HOST ? `${s.name}:${port}` : `${where.privateAddress(host)}:${port}`], labels: { host } });
+    return placementOf(s) === "everyHost" ? [EDGE_HOST, ...where.otherHosts].map(at) : [at(where.hostOf(s.name))];
+}
+
 /** Jobs are named after the services, so alert rules and dashboards can name them (`up{job="node-exporter"}`). */
-export function prometheusConfig(domain: string, enabled: readonly ServiceName[]): PrometheusConfig {
+export function prometheusConfig(domain: string, enabled: readonly ServiceName[], where?: ScrapePlacement): PrometheusConfig {
     const scrape: ScrapeConfig[] = CATALOG.filter((s) => s.metrics && enabled.includes(s.name)).map((s) => ({
         job_name: s.name,
         metrics_path: s.metrics!.path,
-        static_configs: [{ targets: [`${s.name}:${s.metrics!.port}`] }],
+        static_configs: targetsOf(s, where),
         ...(s.name === "node-exporter"
             ? {
                   // node-exporter sees the two trees at fixed paths (catalog); name them for the disk alerts.
@@ -77,6 +96,15 @@ export function serializePrometheusConfig(config: PrometheusConfig): string {
 
 /** prometheus.yml and one rule file per group, under etc/ (mounted read-only at /etc/prometheus). */
 export const prometheusFiles: FileBuilder = ({ config, enabled }) => [
-    { path: "etc/prometheus.yml", content: serializePrometheusConfig(prometheusConfig(config.domain, enabled)) },
+    {
+        path: "etc/prometheus.yml",
+        content: serializePrometheusConfig(
+            prometheusConfig(
+                config.domain,
+                enabled,
+                Object.keys(config.hosts).length ? { hostOf: (n) => hostOf(config, n), privateAddress: (h) => privateAddressOf(config, h), otherHosts: Object.keys(config.hosts) } : undefined,
+            ),
+        ),
+    },
     ...ruleGroups(enabled, config.backup.enabled && enabled.includes("node-exporter"), config.monitoring.updatesOverdueDays).map((g) => ({ path: `etc/${ruleFilePath(g)}`, content: serializeRuleGroup(g) })),
 ];

@@ -132,8 +132,9 @@ export function providerObjectDrift(spec: ProviderObjectSpec, o: ProviderObjectO
 }
 
 /** A library app's download client: its own category, on the shared backend network. */
-export function downloadClientSpec(app: LibraryApp, client: "qbittorrent" | "nzbget", login: { username: string; password: string }): ProviderObjectSpec {
+export function downloadClientSpec(app: LibraryApp, client: "qbittorrent" | "nzbget", login: { username: string; password: string }, at?: { host: string; port: number }): ProviderObjectSpec {
     const info = ARR_APPS[app];
+    const where = at ?? (client === "qbittorrent" ? { host: "qbittorrent", port: 8080 } : { host: "nzbget", port: 6789 });
     if (client === "qbittorrent") {
         return {
             resource: "downloadclient",
@@ -142,7 +143,7 @@ export function downloadClientSpec(app: LibraryApp, client: "qbittorrent" | "nzb
             configContract: "QBittorrentSettings",
             protocol: "torrent",
             priority: 1,
-            fields: { host: "qbittorrent", port: 8080, useSsl: false, urlBase: "", username: login.username, password: login.password, [info.categoryField]: info.category },
+            fields: { host: where.host, port: where.port, useSsl: false, urlBase: "", username: login.username, password: login.password, [info.categoryField]: info.category },
             secretFields: ["password"],
         };
     }
@@ -153,13 +154,20 @@ export function downloadClientSpec(app: LibraryApp, client: "qbittorrent" | "nzb
         configContract: "NzbgetSettings",
         protocol: "usenet",
         priority: 1,
-        fields: { host: "nzbget", port: 6789, useSsl: false, urlBase: "", username: login.username, password: login.password, [info.categoryField]: info.category },
+        fields: { host: where.host, port: where.port, useSsl: false, urlBase: "", username: login.username, password: login.password, [info.categoryField]: info.category },
         secretFields: ["password"],
     };
 }
 
 /** Prowlarr's application for one library app: full sync of indexers, both sides on the backend network. */
-export function prowlarrApplicationSpec(app: LibraryApp, appPort: number, prowlarrPort: number, apiKey: string): ProviderObjectSpec {
+export function prowlarrApplicationSpec(
+    app: LibraryApp,
+    appPort: number,
+    prowlarrPort: number,
+    apiKey: string,
+    /** Where the app reaches Prowlarr and Prowlarr the app, when they run on different hosts. */
+    at?: { prowlarr: { host: string; port: number }; app: { host: string; port: number } },
+): ProviderObjectSpec {
     const info = ARR_APPS[app];
     return {
         resource: "applications",
@@ -167,7 +175,11 @@ export function prowlarrApplicationSpec(app: LibraryApp, appPort: number, prowla
         implementation: info.implementation,
         configContract: `${info.implementation}Settings`,
         syncLevel: "fullSync",
-        fields: { prowlarrUrl: `http://prowlarr:${prowlarrPort}`, baseUrl: `http://${app}:${appPort}`, apiKey },
+        fields: {
+            prowlarrUrl: at ? `http://${at.prowlarr.host}:${at.prowlarr.port}` : `http://prowlarr:${prowlarrPort}`,
+            baseUrl: at ? `http://${at.app.host}:${at.app.port}` : `http://${app}:${appPort}`,
+            apiKey,
+        },
         secretFields: ["apiKey"],
     };
 }

@@ -17,10 +17,10 @@ export interface BazarrArrSettings {
     apikey: string;
 }
 
-export function bazarrArrSettings(app: BazarrArr, port: number, apiKey: string): BazarrArrSettings {
+export function bazarrArrSettings(app: BazarrArr, port: number, apiKey: string, host: string = app): BazarrArrSettings {
     // Bazarr casts every posted value it can to an int (config.py save_settings): an all-digit key would be refused.
     if (/^\d+$/.test(apiKey)) throw new Error(`the ${app} API key is all digits, which Bazarr would read as a number`);
-    return { ip: app, port, base_url: "/", ssl: false, apikey: apiKey };
+    return { ip: host, port, base_url: "/", ssl: false, apikey: apiKey };
 }
 
 export function bazarrForm(app: BazarrArr, s: BazarrArrSettings | undefined): [string, string][] {

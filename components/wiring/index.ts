@@ -14,6 +14,8 @@ import { BazarrArrLink, bazarrArrSettings } from "./bazarr";
 import { ORGANIZR_GROUPS, OrganizrSetup, OrganizrTab } from "./organizr";
 import { tabIcon, tabTitle } from "./tabs";
 import { SeerrArrLink, seerrServerSpec } from "./seerr";
+import { AddressOf } from "../addresses";
+import { EDGE_HOST } from "../../config/types";
 import { libraryPath } from "./arr";
 import { Link, linkDescription, linkName, links } from "./links";
 
@@ -26,6 +28,9 @@ export interface WiringArgs {
     secrets: Secrets;
     /** Each enabled app's container: a link waits for both of its ends. */
     containers: Partial<Record<ServiceName, pulumi.Resource>>;
+    /** Where each app runs (`edge` or a key of monsterr:hosts), and how an app on one host reaches another's port. */
+    hostOf: (service: ServiceName) => string;
+    address: AddressOf;
 }
 
 const API_KEYS: Record<ArrApp, SecretId> = {
@@ -37,9 +42,9 @@ const API_KEYS: Record<ArrApp, SecretId> = {
 };
 
 /** An *arr app's API, reached from the proxy container on the app's edge network, with its generated key. */
-function arrAccess(connection: pulumi.Output<ApiConnection>, secrets: Secrets, app: ArrApp): pulumi.Output<AppAccess> {
+function arrAccess(connection: pulumi.Output<ApiConnection>, secrets: Secrets, app: ArrApp, address: AddressOf): pulumi.Output<AppAccess> {
     return pulumi.secret(
-        pulumi.all([connection, secrets.value(API_KEYS[app])]).apply(([c, key]): AppAccess => ({ connection: c, app, target: { host: app, port: spec(app).port }, headers: { "X-Api-Key": key } })),
+        pulumi.all([connection, secrets.value(API_KEYS[app])]).apply(([c, key]): AppAccess => ({ connection: c, app, target: address(app, EDGE_HOST), headers: { "X-Api-Key": key } })),
     );
 }
 
@@ -70,13 +75,14 @@ export class Wiring extends pulumi.ComponentResource {
         super("monsterr:wiring:Wiring", name, {}, opts);
         this.links = links(args.enabled);
         const connection = proxyConnection(args.target);
+        const sameHost = (a: ServiceName, b: ServiceName) => args.hostOf(a) === args.hostOf(b);
         const login = (client: "qbittorrent" | "nzbget") =>
             client === "qbittorrent"
                 ? args.secrets.value("qbittorrent-password").apply((password) => ({ username: QBITTORRENT_USER, password }))
                 : args.secrets.value("nzbget-password").apply((password) => ({ username: NZBGET_USER, password }));
 
         const plainAccess = (app: ServiceName, headers: pulumi.Input<Record<string, string>> = {}): pulumi.Output<AppAccess> =>
-            pulumi.secret(pulumi.all([connection, headers]).apply(([c, h]): AppAccess => ({ connection: c, app, target: { host: app, port: spec(app).port }, headers: h })));
+            pulumi.secret(pulumi.all([connection, headers]).apply(([c, h]): AppAccess => ({ connection: c, app, target: args.address(app, EDGE_HOST), headers: h })));
         const absRoot = args.secrets.has("audiobookshelf-root-password") ? args.secrets.value("audiobookshelf-root-password").apply((password) => ({ username: args.adminUser, password })) : undefined;
         const organizrAccess = args.secrets.has("organizr-api-key") ? plainAccess("organizr", args.secrets.value("organizr-api-key").apply((key) => ({ Token: key }))) : undefined;
 
@@ -88,20 +94,23 @@ export class Wiring extends pulumi.ComponentResource {
                 case "prowlarr-application":
                     return new ArrProviderObject(
                         resource,
-                        { access: arrAccess(connection, args.secrets, "prowlarr"), app: "prowlarr", spec: args.secrets.value(API_KEYS[l.to]).apply((key) => prowlarrApplicationSpec(l.to, spec(l.to).port, spec("prowlarr").port, key)) },
+                        { access: arrAccess(connection, args.secrets, "prowlarr", args.address), app: "prowlarr", spec: args.secrets.value(API_KEYS[l.to]).apply((key) =>
+                                prowlarrApplicationSpec(l.to, spec(l.to).port, spec("prowlarr").port, key, sameHost("prowlarr", l.to) ? undefined : { prowlarr: args.address("prowlarr", args.hostOf(l.to)), app: args.address(l.to, args.hostOf("prowlarr")) }),
+                            ),
+                        },
                         withEnd,
                     );
                 case "download-client":
-                    return new ArrProviderObject(resource, { access: arrAccess(connection, args.secrets, l.app), app: l.app, spec: login(l.to).apply((creds) => downloadClientSpec(l.app as LibraryApp, l.to, creds)) }, withEnd);
+                    return new ArrProviderObject(resource, { access: arrAccess(connection, args.secrets, l.app, args.address), app: l.app, spec: login(l.to).apply((creds) => downloadClientSpec(l.app as LibraryApp, l.to, creds, sameHost(l.app, l.to) ? undefined : args.address(l.to, args.hostOf(l.app)))) }, withEnd);
                 case "root-folder":
-                    return new ArrRootFolder(resource, { access: arrAccess(connection, args.secrets, l.app), app: l.app, spec: rootFolderSpec(l.app) }, withEnd);
+                    return new ArrRootFolder(resource, { access: arrAccess(connection, args.secrets, l.app, args.address), app: l.app, spec: rootFolderSpec(l.app) }, withEnd);
                 case "bazarr":
                     return new BazarrArrLink(
                         resource,
                         {
-                            access: pulumi.secret(pulumi.all([connection, args.secrets.value("bazarr-api-key")]).apply(([c, key]): AppAccess => ({ connection: c, app: "bazarr", target: { host: "bazarr", port: spec("bazarr").port }, headers: { "X-API-KEY": key } }))),
+                            access: pulumi.secret(pulumi.all([connection, args.secrets.value("bazarr-api-key")]).apply(([c, key]): AppAccess => ({ connection: c, app: "bazarr", target: args.address("bazarr", EDGE_HOST), headers: { "X-API-KEY": key } }))),
                             app: l.to,
-                            settings: args.secrets.value(API_KEYS[l.to]).apply((key) => bazarrArrSettings(l.to, spec(l.to).port, key)),
+                            settings: args.secrets.value(API_KEYS[l.to]).apply((key) => bazarrArrSettings(l.to, spec(l.to).port, key, args.address(l.to, args.hostOf("bazarr")).host)),
                         },
                         withEnd,
                     );
@@ -126,7 +135,7 @@ export class Wiring extends pulumi.ComponentResource {
                         {
                             access: plainAccess("overseerr", args.secrets.value("seerr-api-key").apply((key) => ({ "X-Api-Key": key }))),
                             app: l.to,
-                            spec: args.secrets.value(API_KEYS[l.to]).apply((key) => seerrServerSpec(l.to, spec(l.to).port, key, libraryPath(l.to), `https://${spec(l.to).route!.subdomain}.${args.domain}`)),
+                            spec: args.secrets.value(API_KEYS[l.to]).apply((key) => seerrServerSpec(l.to, spec(l.to).port, key, libraryPath(l.to), `https://${spec(l.to).route!.subdomain}.${args.domain}`, args.address(l.to, args.hostOf("overseerr")).host)),
                         },
                         withEnd,
                     );

@@ -32,10 +32,10 @@ export interface SeerrServerSpec {
 /** A fresh Sonarr or Radarr database's first quality profile ("Any", QualityProfileService on first start). */
 const FIRST_PROFILE = { id: 1, name: "Any" };
 
-export function seerrServerSpec(app: SeerrArr, port: number, apiKey: string, library: string, externalUrl: string): SeerrServerSpec {
+export function seerrServerSpec(app: SeerrArr, port: number, apiKey: string, library: string, externalUrl: string, host: string = app): SeerrServerSpec {
     return {
         name: `${app === "sonarr" ? "Sonarr" : "Radarr"} (Monsterr)`,
-        hostname: app,
+        hostname: host,
         port,
         apiKey,
         useSsl: false,

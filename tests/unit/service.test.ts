@@ -38,7 +38,7 @@ const FULL: ServiceSpec = {
     devices: ["/dev/dri"],
 };
 
-const SETTINGS: ResolvedService = { enabled: true, image: { repository: "example/app", tag: "1.2.3" }, memoryMb: 512, cpus: "1.5" };
+const SETTINGS: ResolvedService = { enabled: true, image: { repository: "example/app", tag: "1.2.3" }, memoryMb: 512, cpus: "1.5", host: "edge" };
 
 function context(): ServiceContext {
     const c = stack();

@@ -1,0 +1,26 @@
+import { ServiceName, spec } from "../config/catalog";
+import { hostOf } from "../config/placement";
+import { EDGE_HOST, StackConfig } from "../config/types";
+
+/** Where an app answers, as a client on some host connects to it. */
+export interface Address {
+    host: string;
+    port: number;
+}
+
+/** How a client on host `from` reaches `service`'s port (its web/API port unless another is named). */
+export type AddressOf = (service: ServiceName, from: string, port?: number) => Address;
+
+/**
+ * On the same host: the service's name on the Docker networks. On another host: that host's private address, where
+ * the service publishes the same port number (config/placement.ts remotePorts), open to the edge host only.
+ */
+export function addresses(config: Pick<StackConfig, "host" | "hosts" | "services">): AddressOf {
+    return (service, from, port = spec(service).port) => {
+        const at = hostOf(config, service);
+        if (at === from) return { host: service, port };
+        const privateAddress = at === EDGE_HOST ? config.host.privateAddress : config.hosts[at].privateAddress;
+        if (!privateAddress) throw new Error(`${service} runs on ${at}, which has no private address (validated before)`);
+        return { host: privateAddress, port };
+    };
+}
