@@ -1,5 +1,5 @@
 import { ServiceName, spec } from "../config/catalog";
-import { hostOf } from "../config/placement";
+import { hostOf, privatePort } from "../config/placement";
 import { EDGE_HOST, StackConfig } from "../config/types";
 
 /** Where an app answers, as a client on some host connects to it. */
@@ -12,8 +12,8 @@ export interface Address {
 export type AddressOf = (service: ServiceName, from: string, port?: number) => Address;
 
 /**
- * On the same host: the service's name on the Docker networks. On another host: that host's private address, where
- * the service publishes the same port number (config/placement.ts remotePorts), open to the edge host only.
+ * On the same host: the service's name on the Docker networks. On another host: that host's private address and the
+ * service's private port there (config/placement.ts privatePort), open to the hosts that connect to it.
  */
 export function addresses(config: Pick<StackConfig, "host" | "hosts" | "services">): AddressOf {
     return (service, from, port = spec(service).port) => {
@@ -21,6 +21,6 @@ export function addresses(config: Pick<StackConfig, "host" | "hosts" | "services
         if (at === from) return { host: service, port };
         const privateAddress = at === EDGE_HOST ? config.host.privateAddress : config.hosts[at].privateAddress;
         if (!privateAddress) throw new Error(`${service} runs on ${at}, which has no private address (validated before)`);
-        return { host: privateAddress, port };
+        return { host: privateAddress, port: privatePort(spec(service), port) };
     };
 }

@@ -10,6 +10,7 @@ import { LOGROTATE_FILE, serializeLogrotate } from "./files/logrotate";
 import { HostFile } from "./hostFile";
 import { ServiceGroup, ServiceGroupArgs, enabledServices } from "./serviceGroup";
 import { hostOf } from "../config/placement";
+import { addresses } from "./addresses";
 import { EDGE_HOST } from "../config/types";
 
 export type CoreArgs = ServiceGroupArgs;
@@ -41,7 +42,7 @@ export class Core extends ServiceGroup {
                     certificateIds: this.tls.certificateIds,
                     hostGateway: args.networks.proxyGateway,
                     trustedProxies: config.trustedProxies,
-                    elsewhere: Object.fromEntries(routed.flatMap((r) => (hostOf(config, r.name) === EDGE_HOST ? [] : [[r.name, config.hosts[hostOf(config, r.name)].privateAddress]]))),
+                    elsewhere: Object.fromEntries(routed.flatMap((r) => (hostOf(config, r.name) === EDGE_HOST ? [] : [[r.name, addresses(config)(r.name, EDGE_HOST)]]))),
                 },
                 edgeDeps,
             );

@@ -2,6 +2,7 @@ import * as crypto from "crypto";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { ServiceSpec, VolumeSource, resolvePort, spec as catalogSpec } from "../config/catalog";
+import { privatePort } from "../config/placement";
 import { ResolvedService, StackConfig } from "../config/types";
 import { HostFile } from "./hostFile";
 import { HostTarget } from "./hostTarget";
@@ -158,7 +159,7 @@ export class Service extends pulumi.ComponentResource {
                         protocol: p.protocol,
                         ip: "0.0.0.0",
                     })),
-                    ...(args.privatePorts && reached && !spec.hostNetwork ? args.privatePorts.ports.map((port) => ({ internal: port, external: port, protocol: "tcp", ip: args.privatePorts!.address })) : []),
+                    ...(args.privatePorts && reached && !spec.hostNetwork ? args.privatePorts.ports.map((port) => ({ internal: port, external: privatePort(reached, port), protocol: "tcp", ip: args.privatePorts!.address })) : []),
                 ],
                 envs: args.extraEnv ? pulumi.output(args.extraEnv).apply((extra) => [...env, ...extra]) : env,
                 volumes,

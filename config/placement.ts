@@ -1,4 +1,4 @@
-import { CATALOG, Placement, ServiceName, ServiceSpec, spec as catalogSpec } from "./catalog";
+import { CATALOG, Placement, SERVICE_NAMES, ServiceName, ServiceSpec, spec as catalogSpec } from "./catalog";
 import { EDGE_HOST, StackConfig } from "./types";
 
 /**
@@ -63,4 +63,19 @@ export function servicesOn(config: Pick<StackConfig, "services" | "hosts">, host
  */
 export function remotePorts(spec: ServiceSpec): number[] {
     return [...new Set([spec.port, ...(spec.metrics ? [spec.metrics.port] : [])])].filter((p) => p > 0);
+}
+
+/** Ten private ports per catalog service, in SERVICE_NAMES order (which only grows, so a port never moves). */
+export const PRIVATE_PORTS = { first: 17000, last: 17000 + 10 * SERVICE_NAMES.length - 1 } as const;
+
+/**
+ * The host port where another host of the stack reaches `port` of a service: its own block of the private range,
+ * so two apps answering on one container port (qBittorrent and Calibre on 8080, every exportarr on 9707) never
+ * collide on a host. A host-network app (Plex) has no published port: its own socket is reached.
+ */
+export function privatePort(spec: ServiceSpec, port: number): number {
+    if (spec.hostNetwork) return port;
+    const k = remotePorts(spec).indexOf(port);
+    if (k < 0) throw new Error(`${spec.name} answers other hosts on ${remotePorts(spec).join(", ")}, not on ${port}`);
+    return PRIVATE_PORTS.first + 10 * SERVICE_NAMES.indexOf(spec.name) + k;
 }

@@ -1,6 +1,6 @@
 import { CATALOG, ServiceName, ServiceSpec, resolvePort, spec as catalogSpec } from "./catalog";
 import { Bad, show } from "./parse";
-import { EDGE_HOST, leaderOf, placementOf, remotePorts, resolveHosts, servicesOn } from "./placement";
+import { EDGE_HOST, PRIVATE_PORTS, leaderOf, placementOf, privatePort, remotePorts, resolveHosts, servicesOn } from "./placement";
 import { ipv4Number, mask, parseCidr } from "./schema/formats";
 import { HostConfig, NetworkConfig, RemoteHostConfig, ResolvedService } from "./types";
 
@@ -122,7 +122,15 @@ export function placeServices(c: Placed, chosen: Partial<Record<ServiceName, str
         }
     }
 
-    // 4. One port per host: what the apps on another host publish there, and its sshd.
+    // 4. One port per host: what the apps on another host publish there, and its sshd. Apps answer other hosts in
+    // the private range, one block each, which sshd and the torrent port must stay out of on every host.
+    const inRange = (p: number) => p >= PRIVATE_PORTS.first && p <= PRIVATE_PORTS.last;
+    const range = `${PRIVATE_PORTS.first}-${PRIVATE_PORTS.last}`;
+    if (names.length && inRange(c.torrentPort)) fail("torrentPort", `is ${c.torrentPort}, in ${range}, where apps answer the stack's other hosts`, `use a port outside ${range}, e.g. 51413`);
+    if (names.length && c.host.kind === "ssh" && inRange(c.host.sshdPort)) fail("host.sshdPort", `is ${c.host.sshdPort}, in ${range}, where apps answer the stack's other hosts`, `move sshd outside ${range}, e.g. to 22 or 2222`);
+    for (const [name, h] of Object.entries(c.hosts)) {
+        if (inRange(h.sshdPort)) fail(`hosts.${name}.sshdPort`, `is ${h.sshdPort}, in ${range}, where apps answer the stack's other hosts`, `move sshd outside ${range}, e.g. to 22 or 2222`);
+    }
     for (const [name, h] of Object.entries(c.hosts)) {
         const taken = new Map<string, { what: string; service?: ServiceName }>([[`${h.sshdPort}/tcp`, { what: `sshd (hosts.${name}.sshdPort)` }]]);
         const on = servicesOn(c, name).map(catalogSpec);
@@ -130,7 +138,7 @@ export function placeServices(c: Placed, chosen: Partial<Record<ServiceName, str
         for (const s of [...on.filter((x) => placementOf(x) === "everyHost"), ...on.filter((x) => placementOf(x) !== "everyHost")]) {
             if (s.vpnFor) continue; // it answers on its client's ports, counted with the client
             const published = c.services[s.name].behindVpn ? [] : (s.publish ?? []).map((p) => `${resolvePort(p.external, c.torrentPort)}/${p.protocol}`);
-            for (const port of new Set([...remotePorts(s).map((p) => `${p}/tcp`), ...published])) {
+            for (const port of new Set([...remotePorts(s).map((p) => `${privatePort(s, p)}/tcp`), ...published])) {
                 const other = taken.get(port);
                 if (!other) {
                     taken.set(port, { what: s.name, service: s.name });

@@ -1,6 +1,6 @@
 import { CATALOG, SERVICE_NAMES, ServiceName, spec } from "../config/catalog";
 import { validateEngineConfig } from "../config/load";
-import { EDGE_HOST, hostOf, leaderOf, placementOf, remotePorts, servicesOn } from "../config/placement";
+import { EDGE_HOST, PRIVATE_PORTS, hostOf, leaderOf, placementOf, privatePort, remotePorts, servicesOn } from "../config/placement";
 import { validateConfig } from "../config/validate";
 import { isGpuDevice, usesDataTree } from "../config/validatePlacement";
 import { readStackConfig } from "../scripts/stackConfig";
@@ -93,9 +93,7 @@ describe("a stack of two hosts", () => {
     it("accepts a follower set to its app's own host, every data app on one other host without a share, sshd elsewhere", () => {
         const apps = ["plex", "sonarr", "radarr", "lidarr", "bazarr", "qbittorrent", "nzbget", "readarr", "calibre", "audiobookshelf", "prowlarr"];
         const services: Record<string, unknown> = Object.fromEntries(apps.map((a) => [a, { host: "nas" }]));
-        // calibre and qbittorrent both answer on 8080, and cAdvisor too; every exportarr on 9707: one of each left
-        Object.assign(services, { calibre: { enabled: false }, cadvisor: { enabled: false }, "exportarr-sonarr": { host: "nas" } });
-        for (const app of ["radarr", "lidarr", "prowlarr", "readarr"]) services[`exportarr-${app}`] = { enabled: false };
+        services["exportarr-sonarr"] = { host: "nas" };
         const c = validateConfig({ ...minimal, host: { type: "local", privateAddress: "10.0.0.1" }, hosts: { nas: { address: "nas.lan", hostKey: KEY, privateAddress: "10.0.0.2", sshdPort: 2222 } }, services });
         expect(hostOf(c, "exportarr-sonarr")).toBe("nas");
         expect(c.hosts.nas).toMatchObject({ gpu: false, sshdPort: 2222 });
@@ -193,32 +191,29 @@ describe("the placement rules, each naming the key, the problem and the fix", ()
     });
 
     describe("4. one port per host", () => {
-        it("refuses two apps answering on one port of another host, naming both", () => {
-            const clash = twoHosts({ qbittorrent: { host: "nas" }, calibre: { host: "nas" }, cadvisor: { enabled: false } });
-            expect(issuesOf(clash)).toEqual([{ key: "monsterr:services.calibre.host", problem: "is nas, where qbittorrent already uses port 8080/tcp, which calibre publishes too", fix: expect.stringMatching(/place calibre or qbittorrent on another host/) }]);
-            // on two hosts the same port is fine
-            expect(() => validateConfig(twoHosts({ calibre: { host: "nas" }, cadvisor: { enabled: false } }))).not.toThrow();
+        it("gives each app its own private port block: apps sharing a container port live on one host", () => {
+            // qBittorrent and Calibre answer on 8080, cAdvisor too, and every exportarr on 9707
+            expect(() => validateConfig(twoHosts({ qbittorrent: { host: "nas" }, calibre: { host: "nas" }, sonarr: { host: "nas" }, radarr: { host: "nas" } }))).not.toThrow();
+            const ports = ["qbittorrent", "calibre", "cadvisor", "exportarr-sonarr", "exportarr-radarr"].map((n) => privatePort(spec(n as ServiceName), spec(n as ServiceName).metrics?.port ?? spec(n as ServiceName).port));
+            expect(new Set(ports).size).toBe(ports.length);
+            for (const p of ports) expect(p >= PRIVATE_PORTS.first && p <= PRIVATE_PORTS.last).toBe(true);
+            // a host-network app is reached on its own socket
+            expect(privatePort(spec("plex"), 32400)).toBe(32400);
         });
 
-        it("refuses two exporters of one port on one host: each exportarr answers on 9707", () => {
-            // the key is the app's, which the exporter follows
-            expect(issuesOf(twoHosts({ sonarr: { host: "nas" }, radarr: { host: "nas" } }))).toEqual([
-                { key: "monsterr:services.radarr.host", problem: "is nas, where exportarr-sonarr already uses port 9707/tcp, which exportarr-radarr publishes too", fix: "place radarr or sonarr on another host (services.<name>.host), or turn exportarr-radarr or exportarr-sonarr off" },
-            ]);
+        it("keeps a port where it was when the catalog grows: blocks follow SERVICE_NAMES order", () => {
+            expect(privatePort(spec("sonarr"), 8989)).toBe(PRIVATE_PORTS.first + 10 * SERVICE_NAMES.indexOf("sonarr"));
+            expect(() => privatePort(spec("sonarr"), 1234)).toThrow(/not on 1234/);
         });
 
-        it("refuses an app on the port of an exporter every host runs", () => {
-            expect(issuesOf(twoHosts({ qbittorrent: { host: "nas" } }))).toEqual([{ key: "monsterr:services.qbittorrent.host", problem: "is nas, where cadvisor already uses port 8080/tcp, which qbittorrent publishes too", fix: expect.stringMatching(/turn cadvisor off/) }]);
-        });
-
-        it("refuses sshd on an app's port, and the torrent port on an app's web port", () => {
-            const sshd = { ...minimal, host: EDGE, hosts: { nas: { ...NAS, sshdPort: 8989 } }, services: { sonarr: { host: "nas" } } };
-            expect(issue(sshd, "services.sonarr.host")).toMatchObject({ problem: expect.stringMatching(/where sshd \(hosts.nas.sshdPort\) already uses port 8989\/tcp/), fix: expect.stringMatching(/move sshd/) });
-            expect(issue({ ...sshd, hosts: { nas: { ...NAS, sshdPort: 9100 } }, services: {} }, "hosts.nas.sshdPort")!.problem).toMatch(/9100, a port node-exporter publishes on every host/);
-            const torrent = twoHosts({ qbittorrent: { host: "nas" }, sonarr: { host: "nas" }, cadvisor: { enabled: false } }, { torrentPort: 8989 });
-            expect(issue(torrent, "services.qbittorrent.host")!.problem).toMatch(/sonarr already uses port 8989\/tcp/);
-            // behind the VPN nothing is published, and the same port is free again
-            expect(() => validateConfig({ ...torrent, ...VPN }, { vpnWireguardPrivateKey: true })).not.toThrow();
+        it("refuses sshd or the torrent port in the private range, and sshd on a published port", () => {
+            expect(issue({ ...minimal, host: EDGE, hosts: { nas: { ...NAS, sshdPort: 17100 } } }, "hosts.nas.sshdPort")).toMatchObject({ problem: expect.stringMatching(/in 17000-\d+, where apps answer/), fix: expect.stringMatching(/move sshd outside/) });
+            expect(issue(twoHosts({}, { torrentPort: 17001 }), "torrentPort")!.fix).toMatch(/outside 17000-/);
+            // a single host has no private range
+            expect(() => validateConfig({ ...minimal, torrentPort: 17001 })).not.toThrow();
+            const torrent = twoHosts({ qbittorrent: { host: "nas" } });
+            expect(issue({ ...torrent, hosts: { nas: { ...NAS, sshdPort: 51413 } }, torrentPort: 51413 }, "services.qbittorrent.host")!.problem).toMatch(/where sshd \(hosts.nas.sshdPort\) already uses port 51413\/tcp/);
+            expect(issue({ ...torrent, services: { plex: { host: "nas" } }, hosts: { nas: { ...NAS, sshdPort: 32400 } } }, "hosts.nas.sshdPort")!.problem).toMatch(/32400 is a port the stack publishes/);
         });
     });
 
@@ -239,7 +234,7 @@ describe("the placement rules, each naming the key, the problem and the fix", ()
 
     it("reports every broken rule at once", () => {
         const all = { ...minimal, host: { ...EDGE, dataShare: undefined, gpu: false }, hosts: { nas: { ...NAS, privateAddress: "10.0.0.1", gpu: false } }, services: { authelia: { host: "nas" }, qbittorrent: { host: "nas" }, plex: { devices: ["/dev/dri"] } } };
-        expect(keysOf(all)).toEqual(["monsterr:hosts.nas.privateAddress", "monsterr:services.authelia.host", "monsterr:services.qbittorrent.host", "monsterr:services.qbittorrent.host", "monsterr:services.plex.devices"]);
+        expect(keysOf(all)).toEqual(["monsterr:hosts.nas.privateAddress", "monsterr:services.authelia.host", "monsterr:services.qbittorrent.host", "monsterr:services.plex.devices"]);
     });
 });
 

@@ -15,7 +15,7 @@ function stack(values: Record<string, unknown>) {
     // One container per service on each host it runs on, as the program places them (node-exporter and cAdvisor on every host).
     const hosts = [EDGE_HOST, ...Object.keys(valid.hosts)];
     const resources: PlannedResource[] = hosts.flatMap((h) =>
-        servicesOn(valid, h).map((n) => ({ type: "docker:index/container:Container", name: `monsterr-${h}-${n}-container`, parent: null, custom: true, inputs: { name: n, memory: valid.services[n].memoryMb }, dependsOn: [] })),
+        servicesOn(valid, h).map((n) => ({ type: "docker:index/container:Container", name: `monsterr-${h}-${n}-container`, parent: null, custom: true, additionalSecretOutputs: [], inputs: { name: n, memory: valid.services[n].memoryMb }, dependsOn: [] })),
     );
     return { config, valid, resources, summary: summarize(resources, {}, config) };
 }

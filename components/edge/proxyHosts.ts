@@ -17,8 +17,8 @@ export interface ProxyHostsArgs {
     hostGateway: pulumi.Input<string>;
     /** Proxies in front of NPM whose X-Forwarded-For is believed (monsterr:trustedProxies). */
     trustedProxies: readonly string[];
-    /** Services placed on another host: the private address of that host, where the app publishes its port. */
-    elsewhere?: Partial<Record<string, string>>;
+    /** Services placed on another host: that host's private address and the app's private port there. */
+    elsewhere?: Partial<Record<string, { host: string; port: number }>>;
 }
 
 /** The proxy container: the API client runs inside it, so port 81 never leaves the container. */
@@ -64,8 +64,8 @@ export class ProxyHosts extends pulumi.ComponentResource {
                     access: args.access,
                     domainNames: [s.fqdn],
                     forwardScheme: "http",
-                    forwardHost: args.elsewhere?.[s.name] ?? (s.hostNetwork ? args.hostGateway : s.name),
-                    forwardPort: s.port,
+                    forwardHost: args.elsewhere?.[s.name]?.host ?? (s.hostNetwork ? args.hostGateway : s.name),
+                    forwardPort: args.elsewhere?.[s.name]?.port ?? s.port,
                     certificateId,
                     sslForced: true,
                     hstsEnabled: true,

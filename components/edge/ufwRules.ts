@@ -1,5 +1,5 @@
 import { CATALOG, ServiceName, ServiceSpec, resolvePort, spec as catalogSpec } from "../../config/catalog";
-import { servicesOn } from "../../config/placement";
+import { privatePort, servicesOn } from "../../config/placement";
 import { EDGE_HOST, StackConfig } from "../../config/types";
 import { CrossHostFlow, clientSources, crossHostFlows, privateAddressOf } from "../crossHost";
 
@@ -110,12 +110,7 @@ export function dockerUserRules(policy: FirewallPolicy): ChainRule[] {
     return [
         { args: ["-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED"], target: "RETURN" },
         // Towards the stack's other hosts a container leaves only for a connection the wiring or the proxy needs.
-        ...(policy.egress ?? []).map(
-            (e): ChainRule => ({
-                args: ["-s", e.source, "-d", `${e.address}/32`, "-p", "tcp", "--dport", String(e.port), "-m", "comment", "--comment", `${UFW_COMMENT_PREFIX}:${e.client}->${e.target}`],
-                target: "RETURN",
-            }),
-        ),
+        ...egressRules(policy.egress ?? []),
         ...(policy.peers ?? []).flatMap((peer) => DOCKER_BRIDGES.map((i): ChainRule => ({ args: ["-i", i, "-d", `${peer}/32`], target: "DROP" }))),
         ...DOCKER_BRIDGES.map((i): ChainRule => ({ args: ["-i", i], target: "RETURN" })),
         ...policy.published.map(
@@ -127,6 +122,30 @@ export function dockerUserRules(policy: FirewallPolicy): ChainRule[] {
         ...DOCKER_BRIDGES.map((i): ChainRule => ({ args: ["-o", i], target: "DROP" })),
         { args: [], target: "RETURN" },
     ];
+}
+
+/** iptables' multiport match takes at most 15 ports. */
+const MULTIPORT_MAX = 15;
+
+/** The egress allowances, one rule per client source and other host, its ports listed in multiport matches. */
+function egressRules(egress: EgressRule[]): ChainRule[] {
+    const groups = new Map<string, { e: EgressRule; ports: number[] }>();
+    for (const e of egress) {
+        const key = `${e.source} ${e.address}`;
+        const g = groups.get(key) ?? { e, ports: [] };
+        if (!g.ports.includes(e.port)) g.ports.push(e.port);
+        groups.set(key, g);
+    }
+    return [...groups.values()].flatMap(({ e, ports }) => {
+        const sorted = [...ports].sort((a, b) => a - b);
+        const chunks = Array.from({ length: Math.ceil(sorted.length / MULTIPORT_MAX) }, (_, i) => sorted.slice(i * MULTIPORT_MAX, (i + 1) * MULTIPORT_MAX));
+        return chunks.map(
+            (chunk): ChainRule => ({
+                args: ["-s", e.source, "-d", `${e.address}/32`, "-p", "tcp", ...(chunk.length === 1 ? ["--dport", String(chunk[0])] : ["-m", "multiport", "--dports", chunk.join(",")]), "-m", "comment", "--comment", `${UFW_COMMENT_PREFIX}:${e.client}`],
+                target: "RETURN",
+            }),
+        );
+    });
 }
 
 /**
@@ -159,14 +178,16 @@ export function crossHostPolicy(config: Pick<StackConfig, "host" | "hosts" | "ne
         // A host-network app's port is the host's own socket (UFW, on INPUT); any other is published by Docker.
         if (catalogSpec(f.target).hostNetwork) {
             if (!ufw.some((r) => r.port === f.port && r.from === from)) ufw.push({ action: "allow", port: f.port, protocol: "tcp", reason: f.target, from });
-        } else if (!published.some((p) => p.hostPort === f.port && p.from === from)) {
-            published.push({ service: f.target, hostPort: f.port, containerPort: f.port, protocol: "tcp", from });
-            ufw.push({ action: "allow", port: f.port, protocol: "tcp", reason: f.target, from });
+        } else {
+            const hostPort = privatePort(catalogSpec(f.target), f.port);
+            if (published.some((p) => p.hostPort === hostPort && p.from === from)) continue;
+            published.push({ service: f.target, hostPort, containerPort: f.port, protocol: "tcp", from });
+            ufw.push({ action: "allow", port: hostPort, protocol: "tcp", reason: f.target, from });
         }
     }
     const egress: EgressRule[] = flows
         .filter((f) => f.clientHost === hostName)
-        .flatMap((f) => clientSources(config, f.client).map((source) => ({ client: f.client, target: f.target, source, address: privateAddressOf(config, f.targetHost), port: f.port })));
+        .flatMap((f) => clientSources(config, f.client).map((source) => ({ client: f.client, target: f.target, source, address: privateAddressOf(config, f.targetHost), port: privatePort(catalogSpec(f.target), f.port) })));
     const peers = [EDGE_HOST, ...Object.keys(config.hosts)].filter((h) => h !== hostName).map((h) => privateAddressOf(config, h));
     return { published, ufw, egress, peers };
 }

@@ -1,6 +1,6 @@
 import { toYaml } from "./yaml";
 import { CATALOG, ServiceName, ServiceSpec } from "../../config/catalog";
-import { hostOf, placementOf } from "../../config/placement";
+import { hostOf, placementOf, privatePort } from "../../config/placement";
 import { EDGE_HOST } from "../../config/types";
 import { privateAddressOf } from "../crossHost";
 import { ruleFilePath, ruleGroups, serializeRuleGroup } from "./alertingRules";
@@ -50,7 +50,7 @@ export interface ScrapePlacement {
 function targetsOf(s: ServiceSpec, where?: ScrapePlacement): StaticConfig[] {
     const port = s.metrics!.port;
     if (!where) return [{ targets: [`${s.name}:${port}`] }];
-    const at = (host: string): StaticConfig => ({ targets: [host === EDGE_HOST ? `${s.name}:${port}` : `${where.privateAddress(host)}:${port}`], labels: { host } });
+    const at = (host: string): StaticConfig => ({ targets: [host === EDGE_HOST ? `${s.name}:${port}` : `${where.privateAddress(host)}:${privatePort(s, port)}`], labels: { host } });
     return placementOf(s) === "everyHost" ? [EDGE_HOST, ...where.otherHosts].map(at) : [at(where.hostOf(s.name))];
 }
 

@@ -117,6 +117,8 @@ export const CORE: ServiceSpec[] = [
         capabilities: ["NET_ADMIN", "NET_RAW"],
         healthcheck: { image: "fail2ban-client ping (Dockerfile HEALTHCHECK, crazy-max/docker-fail2ban 1.1.0-r6)" },
         memoryMb: 128,
+        // Every host has an sshd to guard; on another host its only jail is sshd (no proxy or Authelia there).
+        placement: "everyHost",
         enabledByDefault: true,
         startAfter: ["nginx-proxy-manager", "authelia"],
     },
