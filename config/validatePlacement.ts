@@ -160,6 +160,18 @@ export function placeServices(c: Placed, chosen: Partial<Record<ServiceName, str
         }
     }
 
+    // 5. Pulsarr registers its webhook in Sonarr and Radarr as http://watchlist:3003 (a Docker name on its own host).
+    if (c.services.watchlist.enabled) {
+        const away = (["sonarr", "radarr"] as const).filter((a) => c.services[a].enabled && c.services[a].host !== c.services.watchlist.host);
+        if (away.length) {
+            fail(
+                "services.watchlist.host",
+                `is ${c.services.watchlist.host}, but ${away.map((a) => `${a} runs on ${c.services[a].host}`).join(" and ")}: Pulsarr's webhook there is http://watchlist:3003, a name only its own host resolves`,
+                `place watchlist beside sonarr and radarr (services.watchlist.host ${c.services[away[0]].host}), or turn watchlist off`,
+            );
+        }
+    }
+
     // 6. A GPU where an app is given /dev/dri; the edge host is checked only when host.gpu says false.
     for (const s of enabled) {
         const devices = c.services[s.name].devices ?? s.devices ?? [];

@@ -1,7 +1,8 @@
 /**
  * How long the offline plan takes, the way Pulumi runs the program: `npm run bench [-- --runs N]`.
- * Each stack is planned N times (5 by default) per way of loading TypeScript, in a fresh process; the table shows the
- * median wall time, CPU time and peak memory of the whole process.
+ * Each plan runs N times (3 by default) in a fresh process per way of loading the program; the table shows the
+ * median wall time, CPU time and peak memory of the whole process. The example stacks first, then the prod stack
+ * spread over 1, 2, 5 and 10 hosts (scripts/benchStack.ts): the cost of adding hosts.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -11,13 +12,19 @@ import { ROOT } from "./stackConfig";
 
 interface Mode {
     name: string;
-    args: string[];
+    /** The command that plans `target` (a stack name, or a host count for the generated stacks). */
+    argv(target: Target): string[];
 }
 
-/** Pulumi's ts-node type-checks unless its tsconfig says noCheck (Pulumi.yaml names tsconfig.pulumi.json). */
+type Target = { stack: string } | { hosts: number };
+
+const tsNode = () => [require.resolve("ts-node/dist/bin.js"), "--transpile-only"];
+const script = (target: Target) => ("stack" in target ? ["plan", "--stack", target.stack] : ["benchStack", "--hosts", String(target.hosts)]);
+
+/** Pulumi's ts-node transpiles only (Pulumi.yaml names tsconfig.pulumi.json); `tsc` output is Pulumi's other way. */
 const MODES: Mode[] = [
-    { name: "ts-node, type-checked (Pulumi's default)", args: [] },
-    { name: "ts-node, transpile only (tsconfig.pulumi.json)", args: ["--transpile-only"] },
+    { name: "ts-node, transpile only", argv: (t) => { const [s, ...a] = script(t); return [...tsNode(), path.join(ROOT, "scripts", `${s}.ts`), ...a]; } },
+    { name: "compiled JavaScript (tsc)", argv: (t) => { const [s, ...a] = script(t); return [path.join(ROOT, "bin", "scripts", `${s}.js`), ...a]; } },
 ];
 
 interface Sample {
@@ -26,17 +33,16 @@ interface Sample {
     maxRssKb: number;
 }
 
-function runOnce(mode: Mode, stack: string): Sample {
+function runOnce(mode: Mode, target: Target): Sample {
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bench-")), "usage.json");
-    const tsNode = require.resolve("ts-node/dist/bin.js");
     const started = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, ["-r", path.join(ROOT, "scripts", "benchProbe.js"), tsNode, ...mode.args, path.join(ROOT, "scripts", "plan.ts"), "--stack", stack], {
+    const r = spawnSync(process.execPath, ["-r", path.join(ROOT, "scripts", "benchProbe.js"), ...mode.argv(target)], {
         cwd: ROOT,
         env: { ...process.env, MONSTERR_BENCH_OUT: out },
         encoding: "utf8",
     });
     const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
-    if (r.status !== 0) throw new Error(`plan of ${stack} failed (${mode.name}):\n${r.stderr}`);
+    if (r.status !== 0) throw new Error(`plan of ${JSON.stringify(target)} failed (${mode.name}):\n${r.stderr}`);
     const usage = JSON.parse(fs.readFileSync(out, "utf8")) as { cpuMs: number; maxRssKb: number };
     fs.rmSync(path.dirname(out), { recursive: true, force: true });
     return { wallMs, ...usage };
@@ -46,13 +52,20 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 function main(argv: string[]): void {
     const i = argv.indexOf("--runs");
-    const runs = i >= 0 ? Number(argv[i + 1]) : 5;
+    const runs = i >= 0 ? Number(argv[i + 1]) : 3;
     if (!Number.isInteger(runs) || runs < 1 || runs > 50) throw new Error("usage: npm run bench -- [--runs N] (1 to 50)");
-    const rows = [["stack", "TypeScript", "wall (median)", "CPU", "peak memory"]];
-    for (const stack of ["dev", "prod"]) {
+    // The compiled rows plan what `tsc` emits now, so build first.
+    const build = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", ROOT], { cwd: ROOT, encoding: "utf8" });
+    if (build.status !== 0) throw new Error(`tsc failed:\n${build.stdout}${build.stderr}`);
+    const targets: [string, Target][] = [
+        ...["dev", "prod", "split"].map((s): [string, Target] => [`stack ${s}`, { stack: s }]),
+        ...[1, 2, 5, 10].map((n): [string, Target] => [`prod on ${n} host${n > 1 ? "s" : ""}`, { hosts: n }]),
+    ];
+    const rows = [["plan", "program loaded by", "wall (median)", "CPU", "peak memory"]];
+    for (const [label, target] of targets) {
         for (const mode of MODES) {
-            const samples = Array.from({ length: runs }, () => runOnce(mode, stack));
-            rows.push([stack, mode.name, `${(median(samples.map((s) => s.wallMs)) / 1000).toFixed(2)} s`, `${(median(samples.map((s) => s.cpuMs)) / 1000).toFixed(2)} s`, `${Math.round(median(samples.map((s) => s.maxRssKb)) / 1024)} MiB`]);
+            const samples = Array.from({ length: runs }, () => runOnce(mode, target));
+            rows.push([label, mode.name, `${(median(samples.map((s) => s.wallMs)) / 1000).toFixed(2)} s`, `${(median(samples.map((s) => s.cpuMs)) / 1000).toFixed(2)} s`, `${Math.round(median(samples.map((s) => s.maxRssKb)) / 1024)} MiB`]);
         }
     }
     const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));

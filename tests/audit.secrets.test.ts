@@ -16,7 +16,7 @@ function plaintextLeaks(value: unknown, secrets: string[], path: string): string
     return [];
 }
 
-describe.each(["dev", "prod"] as const)("secrets audit of the %s stack", (stack) => {
+describe.each(["dev", "prod", "split"] as const)("secrets audit of the %s stack", (stack) => {
     it("generates every password and key (no defaults) and keeps each one a secret in every input and output", async () => {
         const p = await plan(stack);
         expect(p.generatedSecrets.length).toBeGreaterThanOrEqual(10);

@@ -88,7 +88,7 @@ describe("catalog", () => {
     });
 });
 
-describe.each(["dev", "prod"] as const)("the %s plan", (stack) => {
+describe.each(["dev", "prod", "split"] as const)("the %s plan", (stack) => {
     it("has a container for every seed service and every companion, with restart policy, log rotation, memory limit and a pinned image", async () => {
         const p = await plan(stack);
         const images = new Map(p.byType("docker:index/remoteImage:RemoteImage").map((r) => [r.name, String(r.inputs.name)]));

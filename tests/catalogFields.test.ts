@@ -3,6 +3,8 @@ import { IN_CONTAINER_CLIENT } from "../components/transport";
 import { SECRETS_MOUNT } from "../components/service";
 import { renderTree } from "../scripts/planTree";
 import { validateConfig } from "../config/validate";
+import { placementOf } from "../config/placement";
+import { DEMO_HOST_KEY } from "../config/examples";
 import { VPN, VPN_SECRETS, issuesOf, minimal } from "./support/config";
 import { CONTAINER, Plan, plan, reveal } from "./support/plan";
 
@@ -117,6 +119,14 @@ const APPLIED: { [K in keyof Required<ServiceSpec>]: Check } = {
         for (const e of s.backup?.exclude ?? []) expect(script).toContain(`'/opt/monsterr/${s.name}/${e}'`);
         expect(script.includes(`docker stop -t 60 ${s.name} `)).toBe(s.backup?.stopForCopy === true);
     },
+    placement: (s) => {
+        // On a stack where every app that may move runs on another host (privateAddress 10.0.0.2).
+        const copies = placed.containers().filter((x) => x.name === s.name).length;
+        const proxyHost = placed.byType("pulumi-nodejs:dynamic/monsterr:NpmProxyHost").map((r) => reveal(r.inputs) as { domainNames: string[]; forwardHost: string }).find((h) => h.domainNames[0].startsWith(`${s.route?.subdomain}.`));
+        const where = placementOf(s);
+        if (placed.container(s.name)) expect({ service: s.name, copies }).toEqual({ service: s.name, copies: where === "everyHost" ? 2 : 1 });
+        if (proxyHost) expect({ service: s.name, forwardHost: proxyHost.forwardHost === "10.0.0.2" }).toEqual({ service: s.name, forwardHost: where === "any" });
+    },
     companionOf: (s) => {
         for (const parent of s.companionOf ?? []) {
             // Turning the app off (with whatever cannot run without it) turns its companion off too.
@@ -132,11 +142,20 @@ const APPLIED: { [K in keyof Required<ServiceSpec>]: Check } = {
     },
 };
 
+/** The prod stack with a second host, `other`, running every app that may move (both mount one data share). */
+const PLACED = {
+    host: { type: "ssh", address: "media.example.com", user: "deploy", hostKey: `ssh-ed25519 ${DEMO_HOST_KEY}`, privateAddress: "10.0.0.1", dataShare: "nas" },
+    hosts: { other: { address: "other.example.com", user: "deploy", hostKey: `ssh-ed25519 ${DEMO_HOST_KEY}`, privateAddress: "10.0.0.2", dataShare: "nas", gpu: true } },
+    services: Object.fromEntries(CATALOG.filter((s) => placementOf(s) === "any").map((s) => [s.name, { host: "other" }])),
+};
+let placed: Plan;
+
 /** The services the prod stack leaves off are checked on a stack with qBittorrent behind the VPN. */
 describe("every catalog field is applied", () => {
     let prod: Plan;
     let vpn: Plan;
     beforeAll(async () => {
+        placed = await plan("prod", PLACED);
         prod = await plan("prod");
         vpn = await plan("prod", VPN, VPN_SECRETS);
     });

@@ -1,6 +1,6 @@
 import * as fc from "fast-check";
 import { CATALOG, SERVICE_NAMES, spec } from "../config/catalog";
-import { EDGE_HOST, leaderOf, placementOf, remotePorts, servicesOn } from "../config/placement";
+import { EDGE_HOST, leaderOf, placementOf, privatePort, remotePorts, servicesOn } from "../config/placement";
 import { isGpuDevice, usesDataTree } from "../config/validatePlacement";
 import { ConfigError } from "../config/errors";
 import { PLAIN_KEYS, validateConfig } from "../config/validate";
@@ -124,9 +124,10 @@ describe("config validation under random input", () => {
                         const hosts = [...new Set(writers)];
                         if (hosts.length > 1) expect(hosts.map(share).every((d) => d !== undefined && d === share(hosts[0]))).toBe(true);
                         for (const h of ["nas", "gpu"]) {
-                            const ports = servicesOn(c, h).flatMap((n) => (spec(n).vpnFor ? [] : remotePorts(spec(n))));
+                            const ports = servicesOn(c, h).flatMap((n) => (spec(n).vpnFor ? [] : remotePorts(spec(n)).map((p) => privatePort(spec(n), p))));
                             expect(new Set([...ports, 22]).size).toBe(ports.length + 1);
                         }
+                        if (c.services.watchlist.enabled) for (const a of ["sonarr", "radarr"] as const) if (c.services[a].enabled) expect(c.services[a].host).toBe(c.services.watchlist.host);
                         if (transcode && c.services.plex.enabled) expect(c.services.plex.host === EDGE_HOST ? c.host.gpu !== false : c.hosts[c.services.plex.host].gpu).toBe(true);
                         expect(isGpuDevice("/dev/dri")).toBe(true);
                     } catch (e) {

@@ -19,10 +19,10 @@ const issue = (raw: Record<string, unknown>, key: string) => issuesOf(raw).find(
 const enabled = (c: ReturnType<typeof validateConfig>) => CATALOG.filter((s) => c.services[s.name].enabled).map((s) => s.name);
 
 describe("the catalog's placements", () => {
-    it("lets the apps move, runs node-exporter and cAdvisor on every host, keeps everything else on the edge host", () => {
+    it("lets the apps move, runs node-exporter, cAdvisor and Fail2Ban on every host, keeps everything else on the edge host", () => {
         const by = (p: string) => CATALOG.filter((s) => placementOf(s) === p).map((s) => s.name).sort();
         expect(by("any")).toEqual(["audiobookshelf", "bazarr", "calibre", "lidarr", "nzbget", "overseerr", "plex", "prowlarr", "qbittorrent", "radarr", "readarr", "sonarr", "tautulli", "watchlist"]);
-        expect(by("everyHost")).toEqual(["cadvisor", "node-exporter"]);
+        expect(by("everyHost")).toEqual(["cadvisor", "fail2ban", "node-exporter"]);
         expect(placementOf(spec("authelia"))).toBe("edge");
         expect(spec("authelia").placement).toBeUndefined();
     });
@@ -76,7 +76,7 @@ describe("a stack of one host", () => {
 
 describe("a stack of two hosts", () => {
     it("places the apps it is told to, their followers beside them, the rest on the edge host", () => {
-        const c = validateConfig(twoHosts({ plex: { host: "nas", devices: ["/dev/dri"] }, sonarr: { host: "nas" }, qbittorrent: { host: "nas" }, cadvisor: { enabled: false } }, VPN), { vpnWireguardPrivateKey: true });
+        const c = validateConfig(twoHosts({ plex: { host: "nas", devices: ["/dev/dri"] }, sonarr: { host: "nas" }, qbittorrent: { host: "nas" }, cadvisor: { enabled: false }, watchlist: { enabled: false } }, VPN), { vpnWireguardPrivateKey: true });
         expect(c.hosts).toEqual({ nas: { kind: "ssh", address: "nas.lan", port: 22, sshdPort: 22, user: "root", hostKey: KEY, privateAddress: "10.0.0.2", gpu: true, dataShare: "nas" } });
         expect(c.host).toMatchObject({ kind: "ssh", privateAddress: "10.0.0.1", dataShare: "nas" });
         const on = (h: string) => Object.entries(c.services).filter(([, s]) => s.host === h).map(([n]) => n).sort();
@@ -85,13 +85,13 @@ describe("a stack of two hosts", () => {
         expect(hostOf(c, "authelia")).toBe(EDGE_HOST);
         // node-exporter says edge and runs on every other host too
         expect(hostOf(c, "node-exporter")).toBe(EDGE_HOST);
-        expect(servicesOn(c, "nas")).toEqual(["plex", "sonarr", "gluetun", "qbittorrent", "node-exporter", "exportarr-sonarr", "qbittorrent-exporter"]);
+        expect(servicesOn(c, "nas")).toEqual(["fail2ban", "plex", "sonarr", "gluetun", "qbittorrent", "node-exporter", "exportarr-sonarr", "qbittorrent-exporter"]);
         expect(servicesOn(c, EDGE_HOST)).toEqual(enabled(c).filter((n) => !["plex", "sonarr", "gluetun", "qbittorrent", "exportarr-sonarr", "qbittorrent-exporter"].includes(n)));
         expect(servicesOn(c, "nowhere")).toEqual([]);
     });
 
     it("accepts a follower set to its app's own host, every data app on one other host without a share, sshd elsewhere", () => {
-        const apps = ["plex", "sonarr", "radarr", "lidarr", "bazarr", "qbittorrent", "nzbget", "readarr", "calibre", "audiobookshelf", "prowlarr"];
+        const apps = ["plex", "sonarr", "radarr", "lidarr", "bazarr", "qbittorrent", "nzbget", "readarr", "calibre", "audiobookshelf", "prowlarr", "watchlist"];
         const services: Record<string, unknown> = Object.fromEntries(apps.map((a) => [a, { host: "nas" }]));
         services["exportarr-sonarr"] = { host: "nas" };
         const c = validateConfig({ ...minimal, host: { type: "local", privateAddress: "10.0.0.1" }, hosts: { nas: { address: "nas.lan", hostKey: KEY, privateAddress: "10.0.0.2", sshdPort: 2222 } }, services });
@@ -193,7 +193,7 @@ describe("the placement rules, each naming the key, the problem and the fix", ()
     describe("4. one port per host", () => {
         it("gives each app its own private port block: apps sharing a container port live on one host", () => {
             // qBittorrent and Calibre answer on 8080, cAdvisor too, and every exportarr on 9707
-            expect(() => validateConfig(twoHosts({ qbittorrent: { host: "nas" }, calibre: { host: "nas" }, sonarr: { host: "nas" }, radarr: { host: "nas" } }))).not.toThrow();
+            expect(() => validateConfig(twoHosts({ qbittorrent: { host: "nas" }, calibre: { host: "nas" }, sonarr: { host: "nas" }, radarr: { host: "nas" }, watchlist: { host: "nas" } }))).not.toThrow();
             const ports = ["qbittorrent", "calibre", "cadvisor", "exportarr-sonarr", "exportarr-radarr"].map((n) => privatePort(spec(n as ServiceName), spec(n as ServiceName).metrics?.port ?? spec(n as ServiceName).port));
             expect(new Set(ports).size).toBe(ports.length);
             for (const p of ports) expect(p >= PRIVATE_PORTS.first && p <= PRIVATE_PORTS.last).toBe(true);
@@ -214,6 +214,16 @@ describe("the placement rules, each naming the key, the problem and the fix", ()
             const torrent = twoHosts({ qbittorrent: { host: "nas" } });
             expect(issue({ ...torrent, hosts: { nas: { ...NAS, sshdPort: 51413 } }, torrentPort: 51413 }, "services.qbittorrent.host")!.problem).toMatch(/where sshd \(hosts.nas.sshdPort\) already uses port 51413\/tcp/);
             expect(issue({ ...torrent, services: { plex: { host: "nas" } }, hosts: { nas: { ...NAS, sshdPort: 32400 } } }, "hosts.nas.sshdPort")!.problem).toMatch(/32400 is a port the stack publishes/);
+        });
+    });
+
+    describe("5. Pulsarr beside Sonarr and Radarr", () => {
+        it("refuses it on another host than either, whose webhooks call http://watchlist:3003", () => {
+            expect(issuesOf(twoHosts({ sonarr: { host: "nas" } }))).toEqual([
+                { key: "monsterr:services.watchlist.host", problem: "is edge, but sonarr runs on nas: Pulsarr's webhook there is http://watchlist:3003, a name only its own host resolves", fix: expect.stringMatching(/services.watchlist.host nas/) },
+            ]);
+            expect(() => validateConfig(twoHosts({ sonarr: { host: "nas" }, radarr: { host: "nas" }, watchlist: { host: "nas" } }))).not.toThrow();
+            expect(() => validateConfig(twoHosts({ sonarr: { host: "nas" }, watchlist: { enabled: false } }))).not.toThrow();
         });
     });
 
@@ -240,7 +250,7 @@ describe("the placement rules, each naming the key, the problem and the fix", ()
 
 describe("every service's host", () => {
     it("is the edge host or one of the stack's, and a follower's is its app's", () => {
-        const c = validateConfig(twoHosts({ sonarr: { host: "nas" }, overseerr: { host: "nas" }, watchlist: { host: "nas" } }));
+        const c = validateConfig(twoHosts({ sonarr: { host: "nas" }, radarr: { host: "nas" }, overseerr: { host: "nas" }, watchlist: { host: "nas" } }));
         for (const s of CATALOG) {
             expect([EDGE_HOST, "nas"]).toContain(c.services[s.name].host);
             const leader = leaderOf(s) as ServiceName | undefined;

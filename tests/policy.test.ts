@@ -1,6 +1,6 @@
 import * as yaml from "js-yaml";
-import { isSecret, plan } from "./support/plan";
-import { DATA_MOUNTS, HOST_NETWORK, JAILS, OUTPUTS, PUBLISHED, REGULATION, RESTART } from "./policy/security";
+import { isSecret, plan, reveal } from "./support/plan";
+import { DATA_MOUNTS, HOST_NETWORK, JAILS, OUTPUTS, PUBLISHED, REGULATION, RESTART, SPLIT_FIREWALL, SPLIT_PUBLISHED } from "./policy/security";
 
 /** The generated artifacts against the reviewed security and behaviour policy (tests/policy/security.ts). */
 const TORRENT = 51413;
@@ -42,7 +42,7 @@ describe("the reviewed policy", () => {
         expect(p.containers().filter((c) => c.networkMode === "host").map((c) => c.name).sort()).toEqual(Object.keys(HOST_NETWORK).sort());
     });
 
-    it.each(["dev", "prod"] as const)("%s: which outputs are secret", async (stack) => {
+    it.each(["dev", "prod", "split"] as const)("%s: which outputs are secret", async (stack) => {
         const p = await plan(stack);
         for (const [name, value] of Object.entries(p.outputs)) {
             expect({ output: name, reviewed: OUTPUTS[name] !== undefined }).toEqual({ output: name, reviewed: true });
@@ -50,10 +50,30 @@ describe("the reviewed policy", () => {
         }
     });
 
-    it.each(["dev", "prod"] as const)("%s: every container restarts unless stopped", async (stack) => {
+    it.each(["dev", "prod", "split"] as const)("%s: every container restarts unless stopped", async (stack) => {
         const p = await plan(stack);
         expect(p.containers().length).toBeGreaterThanOrEqual(30);
         for (const c of p.containers()) expect({ container: c.name, restart: c.restart }).toEqual({ container: c.name, restart: RESTART });
+    });
+
+    it("split: what each host opens, and to whom", async () => {
+        const p = await plan("split");
+        const rules = (name: string) =>
+            String(reveal(p.resources.find((r) => r.name === name)!.inputs.create))
+                .split("\n")
+                .filter((l) => l.startsWith("ufw allow "))
+                .map((l) => l.replace(/^ufw allow /, "").replace(/ >\/dev\/null$/, "").replace(/'\\''/g, "'"));
+        expect({ edge: rules("monsterr-core-firewall-ufw"), feeder: rules("monsterr-feeder-firewall-ufw") }).toEqual(SPLIT_FIREWALL);
+        const published = Object.fromEntries(
+            p.byType("docker:index/container:Container").flatMap((r) => {
+                const c = reveal(r.inputs) as { name: string; ports?: { ip: string; external: number; internal: number; protocol: string }[] };
+                // A per-host copy is named after its host: `...-<service>-<host>-container`.
+                const copy = new RegExp(`-${c.name}-(\\w+)-container$`).exec(r.name)?.[1];
+                const key = copy ? `${c.name}@${copy}` : c.name;
+                return (c.ports ?? []).length ? [[key, c.ports!.map((x) => `${x.ip}:${x.external}->${x.internal}/${x.protocol}`)]] : [];
+            }),
+        );
+        expect(published).toEqual(SPLIT_PUBLISHED);
     });
 
     it("where each app mounts the data tree", async () => {

@@ -5,7 +5,7 @@ import { freshPlan, plan, redact } from "./support/plan";
  * inputs on every evaluation (no timestamps, random salts or map-order effects outside Pulumi random resources).
  */
 describe("stability", () => {
-    it.each(["dev", "prod"] as const)("two evaluations of the %s stack give identical resources and inputs", async (stack) => {
+    it.each(["dev", "prod", "split"] as const)("two evaluations of the %s stack give identical resources and inputs", async (stack) => {
         const first = await freshPlan(stack);
         const second = await freshPlan(stack);
         // The engine keys resources by URN: the order they register in (promise timing) does not matter, their inputs do.

@@ -20,6 +20,42 @@ export const PUBLISHED: Record<string, string[]> = {
 };
 export const HOST_NETWORK: Record<string, string | null> = { plex: "32400/tcp", fail2ban: null };
 
+/**
+ * The split stack (Pulumi.split.yaml): what each host's firewall opens (UFW rules as `ufw show added` prints them)
+ * and what the feeder's apps publish. The edge is today's single host; the feeder opens sshd and the torrent port
+ * to everyone, and each app's private port only to the edge host (10.10.0.1), where the proxy and Prometheus run.
+ */
+const FROM_EDGE = (port: number, service: string) => `from 10.10.0.1 to any port ${port} proto tcp comment 'monsterr ${service}'`;
+export const SPLIT_FIREWALL: Record<string, string[]> = {
+    edge: ["22/tcp comment 'monsterr sshd'", "80/tcp comment 'monsterr nginx-proxy-manager'", "443/tcp comment 'monsterr nginx-proxy-manager'", "32400/tcp comment 'monsterr plex'"],
+    feeder: [
+        "22/tcp comment 'monsterr sshd'",
+        "51413/tcp comment 'monsterr qbittorrent'",
+        "51413/udp comment 'monsterr qbittorrent'",
+        ...([[17050, "sonarr"], [17060, "radarr"], [17070, "lidarr"], [17080, "bazarr"], [17100, "qbittorrent"], [17110, "nzbget"], [17120, "prowlarr"], [17130, "readarr"], [17240, "node-exporter"], [17250, "cadvisor"], [17270, "exportarr-sonarr"], [17280, "exportarr-radarr"], [17290, "exportarr-lidarr"], [17300, "exportarr-prowlarr"], [17310, "exportarr-readarr"], [17320, "qbittorrent-exporter"]] as const).map(([p, s]) => FROM_EDGE(p, s)),
+    ],
+};
+/** Containers that publish ports on the split stack, with the address they bind: `address:host port->container port`. */
+export const SPLIT_PUBLISHED: Record<string, string[]> = {
+    "nginx-proxy-manager": ["0.0.0.0:80->80/tcp", "0.0.0.0:443->443/tcp"],
+    qbittorrent: ["0.0.0.0:51413->51413/tcp", "0.0.0.0:51413->51413/udp", "10.10.0.2:17100->8080/tcp"],
+    sonarr: ["10.10.0.2:17050->8989/tcp"],
+    radarr: ["10.10.0.2:17060->7878/tcp"],
+    lidarr: ["10.10.0.2:17070->8686/tcp"],
+    bazarr: ["10.10.0.2:17080->6767/tcp"],
+    nzbget: ["10.10.0.2:17110->6789/tcp"],
+    prowlarr: ["10.10.0.2:17120->9696/tcp"],
+    readarr: ["10.10.0.2:17130->8787/tcp"],
+    "node-exporter@feeder": ["10.10.0.2:17240->9100/tcp"],
+    "cadvisor@feeder": ["10.10.0.2:17250->8080/tcp"],
+    "exportarr-sonarr": ["10.10.0.2:17270->9707/tcp"],
+    "exportarr-radarr": ["10.10.0.2:17280->9707/tcp"],
+    "exportarr-lidarr": ["10.10.0.2:17290->9707/tcp"],
+    "exportarr-prowlarr": ["10.10.0.2:17300->9707/tcp"],
+    "exportarr-readarr": ["10.10.0.2:17310->9707/tcp"],
+    "qbittorrent-exporter": ["10.10.0.2:17320->8090/tcp"],
+};
+
 /** Which stack outputs are secrets. */
 export const OUTPUTS: Record<string, "secret" | "plain"> = { urls: "plain", adminCredentials: "secret", devCaCertificate: "plain", wiring: "plain", userCredentials: "secret", backup: "secret" };
 

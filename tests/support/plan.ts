@@ -4,8 +4,11 @@ import { EngineConfig, readStackConfig } from "../../scripts/stackConfig";
 
 export { isSecret, redact, reveal } from "../../scripts/offline";
 
+/** The example stacks: a local dev machine, one remote host, and two hosts (the edge and a feeder box). */
+export type Stack = "dev" | "prod" | "split";
+
 /** Stack config with some `monsterr:*` keys replaced (objects as JSON, like the CLI) or removed (undefined). */
-export function stackConfig(stack: "dev" | "prod", overrides: Record<string, unknown> = {}, secrets: Record<string, string> = {}): EngineConfig {
+export function stackConfig(stack: Stack, overrides: Record<string, unknown> = {}, secrets: Record<string, string> = {}): EngineConfig {
     const base = readStackConfig(stack);
     const values = { ...base.values };
     const secretKeys = [...base.secretKeys];
@@ -43,7 +46,7 @@ const cache = new Map<string, Promise<Plan>>();
  * The plan of a stack with overrides, evaluated once per test worker: evaluations are deterministic (the stability
  * test proves it with `freshPlan`), and tests only read plans.
  */
-export function plan(stack: "dev" | "prod", overrides: Record<string, unknown> = {}, secrets: Record<string, string> = {}, options: OfflineOptions = {}): Promise<Plan> {
+export function plan(stack: Stack, overrides: Record<string, unknown> = {}, secrets: Record<string, string> = {}, options: OfflineOptions = {}): Promise<Plan> {
     const key = JSON.stringify([stack, overrides, secrets, options]);
     let p = cache.get(key);
     if (!p) {
@@ -61,7 +64,7 @@ export function plan(stack: "dev" | "prod", overrides: Record<string, unknown> =
  * Runs the real program offline for a stack, optionally with config overrides and what the host already holds: a
  * new evaluation every call. Password hashes are mockPasswordHash's stand-ins unless `options.realPasswordHashes`.
  */
-export async function freshPlan(stack: "dev" | "prod", overrides: Record<string, unknown> = {}, secrets: Record<string, string> = {}, host: MockHost = {}, options: OfflineOptions = {}): Promise<Plan> {
+export async function freshPlan(stack: Stack, overrides: Record<string, unknown> = {}, secrets: Record<string, string> = {}, host: MockHost = {}, options: OfflineOptions = {}): Promise<Plan> {
     const run = await runOffline(stackConfig(stack, overrides, secrets), stack, undefined, host, options);
     const byType = (type: string) => run.resources.filter((r) => r.type === type);
     const containers = () => byType("docker:index/container:Container").map((r) => reveal(r.inputs) as Record<string, any>);
