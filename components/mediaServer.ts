@@ -7,6 +7,7 @@ import { EDGE_HOST, RemoteHostConfig, StackConfig } from "../config/types";
 import { Firewall } from "./edge/firewall";
 import { otherHostFirewallPolicy } from "./edge/ufwRules";
 import { Site } from "./site";
+import { HostFile } from "./hostFile";
 import { Books } from "./books";
 import { Core } from "./core";
 import { Downloads } from "./downloads";
@@ -117,19 +118,23 @@ export class MediaServer extends pulumi.ComponentResource {
 
         if (config.backup.enabled) {
             const s3 = config.secrets.backupS3AccessKeyId && config.secrets.backupS3SecretAccessKey ? { accessKeyId: config.secrets.backupS3AccessKeyId, secretAccessKey: config.secrets.backupS3SecretAccessKey } : undefined;
-            this.backup = new Backup(
-                `${name}-backup`,
-                {
-                    host: this.host.target,
-                    backup: config.backup,
-                    paths: { configRoot: config.storage.configRoot, secretsDir: this.host.secretsDir, textfileDir: `${config.storage.configRoot}/node-exporter/textfile`, snapshotHost: `monsterr-${config.stack}` },
-                    enabled,
-                    password: this.secrets.resticPassword!,
-                    s3: config.backup.repository.kind === "s3" ? s3 : undefined,
-                    dependsOn: [this.host.directories],
-                },
-                { parent: this },
-            );
+            // Each host backs up its own config root into the one repository, under its own snapshot host name.
+            const backupOf = (resourceName: string, site: Site, password: HostFile, snapshotHost: string) =>
+                new Backup(
+                    resourceName,
+                    {
+                        host: site.host.target,
+                        backup: config.backup,
+                        paths: { configRoot: config.storage.configRoot, secretsDir: site.host.secretsDir, textfileDir: `${config.storage.configRoot}/node-exporter/textfile`, snapshotHost },
+                        enabled: servicesOn(config, site.name),
+                        password,
+                        s3: config.backup.repository.kind === "s3" ? s3 : undefined,
+                        dependsOn: [site.host.directories],
+                    },
+                    { parent: this },
+                );
+            this.backup = backupOf(`${name}-backup`, sites.get(EDGE_HOST)!, this.secrets.resticPassword!, `monsterr-${config.stack}`);
+            for (const other of others) backupOf(`${name}-${other.name}-backup`, other, this.secrets.resticCopies.get(other.name)!, `monsterr-${config.stack}-${other.name}`);
         }
 
         // After every writer registered: one resource reads the folders and the firewall, one the generated files.

@@ -41,6 +41,8 @@ export class Secrets extends pulumi.ComponentResource {
     private readonly users = new Map<string, pulumi.Output<string>>();
     /** restic's repository password (root's alone on the host), when backups are on. */
     readonly resticPassword?: HostFile;
+    /** Its copy on each other host, by host name. */
+    readonly resticCopies = new Map<string, HostFile>();
 
     constructor(name: string, args: SecretsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("monsterr:core:Secrets", name, {}, opts);
@@ -91,6 +93,17 @@ export class Secrets extends pulumi.ComponentResource {
                     { parent: this, dependsOn: other.dependsOn },
                 );
                 this.copies.set(`${other.name}/${id}`, copy);
+            }
+            // Each host backs up its own apps into the one repository: every host needs its password.
+            if (this.resticPassword) {
+                this.resticCopies.set(
+                    other.name,
+                    new HostFile(
+                        `${name}-${other.name}-${RESTIC_PASSWORD_ID}-file`,
+                        { host: other.host, path: `${other.dir}/${RESTIC_PASSWORD_ID}`, content: this.resticPassword.hostContent!, mode: "0400", owner: "0:0", secret: true },
+                        { parent: this, dependsOn: other.dependsOn },
+                    ),
+                );
             }
         }
         this.registerOutputs({});
