@@ -200,23 +200,41 @@ const SEEN_SAMPLES = 12;
  * fewer than 12 of the last 20 scrapes (a crash loop too fast for ContainerRestarting's 30 s samples). The second
  * part waits for 15 minutes of Prometheus' own uptime, so a restarted Prometheus does not page for every container.
  */
-export function expectedContainers(enabled: readonly ServiceName[]): RuleGroup {
+export function expectedContainers(enabled: readonly ServiceName[], hosts?: HostsOfServices): RuleGroup {
+    // On several hosts each container is expected on its own host (a per-host exporter on each), as that host's
+    // cAdvisor reports it: Prometheus labels every target with its host.
+    const expected = CATALOG.filter((s) => enabled.includes(s.name)).flatMap((s) => (hosts ? hosts(s.name).map((h) => ({ s, host: h as string | undefined })) : [{ s, host: undefined }]));
     return {
         name: "expected-containers",
-        rules: CATALOG.filter((s) => enabled.includes(s.name)).map((s) => {
-            const series = `container_last_seen{job="cadvisor", name="${s.name}"}`;
+        rules: expected.map(({ s, host }) => {
+            const series = `container_last_seen{job="cadvisor", name="${s.name}"${host ? `, host="${host}"` : ""}}`;
             return {
                 alert: "ContainerDown",
                 expr: `absent(${series}) or (sum(count_over_time(${series}[10m])) < ${SEEN_SAMPLES} and on() (time() - max(process_start_time_seconds{job="prometheus"})) > 900)`,
                 for: "3m",
-                labels: { severity: "critical", scope: "service", container: s.name },
+                labels: { severity: "critical", scope: "service", container: s.name, ...(host ? { host } : {}) },
                 annotations: {
-                    summary: `${s.name} is not running`,
-                    description: `The ${s.name} container has been missing from cAdvisor, or kept restarting, for 3 minutes: docker ps -a --filter name=${s.name}; docker logs ${s.name}.`,
+                    summary: `${s.name} is not running${host ? ` on ${host}` : ""}`,
+                    description: `The ${s.name} container has been missing from cAdvisor, or kept restarting, for 3 minutes: docker ps -a --filter name=${s.name}; docker logs ${s.name}${host ? ` (on ${host})` : ""}.`,
                 },
             };
         }),
     };
+}
+
+/** On a stack with several hosts: the hosts each service runs on (a per-host exporter on all of them). */
+export type HostsOfServices = (service: ServiceName) => string[];
+
+/**
+ * The rules that compare or aggregate across targets, made per host on a stack with several: a blind cAdvisor, or an
+ * old backup, on one host must not hide behind another host's.
+ */
+function perHost(groups: RuleGroup[]): RuleGroup[] {
+    const rewrite: Record<string, string> = {
+        CadvisorSeesNoContainers: 'up{job="cadvisor"} == 1 unless on(host) count by (host) (container_last_seen{job="cadvisor", name!=""}) > 0',
+        BackupTooOld: `time() - max by (host) (monsterr_backup_last_success_timestamp_seconds{job="node-exporter"} or monsterr_backup_installed_timestamp_seconds{job="node-exporter"}) > ${BACKUP_MAX_AGE_HOURS * 3600}`,
+    };
+    return groups.map((g) => ({ ...g, rules: g.rules.map((r) => ("alert" in r && rewrite[r.alert] ? { ...r, expr: rewrite[r.alert] } : r)) }));
 }
 
 /** A day's backup plus slack for a slow run or a host that was off at the time (the timer catches up). */
@@ -293,9 +311,10 @@ export function updateRules(overdueDays: number): RuleGroup {
 }
 
 /** Every rule group of a stack: the fixed ones, the containers it deploys, the backup's when it runs, the update notifier's. */
-export function ruleGroups(enabled: readonly ServiceName[], backup = false, updatesOverdueDays = 14): RuleGroup[] {
+export function ruleGroups(enabled: readonly ServiceName[], backup = false, updatesOverdueDays = 14, hosts?: HostsOfServices): RuleGroup[] {
     const updates = enabled.includes("diun") && enabled.includes("node-exporter");
-    return [...RULE_GROUPS, expectedContainers(enabled), ...(backup ? [BACKUP_RULES] : []), ...(updates ? [updateRules(updatesOverdueDays)] : []), ...securityRuleGroups(enabled)];
+    const groups = [...RULE_GROUPS, expectedContainers(enabled, hosts), ...(backup ? [BACKUP_RULES] : []), ...(updates ? [updateRules(updatesOverdueDays)] : []), ...securityRuleGroups(enabled)];
+    return hosts ? perHost(groups) : groups;
 }
 
 export function ruleFilePath(group: RuleGroup): string {

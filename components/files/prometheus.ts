@@ -1,5 +1,5 @@
 import { toYaml } from "./yaml";
-import { CATALOG, ServiceName, ServiceSpec } from "../../config/catalog";
+import { CATALOG, ServiceName, ServiceSpec, spec } from "../../config/catalog";
 import { hostOf, placementOf, privatePort } from "../../config/placement";
 import { EDGE_HOST } from "../../config/types";
 import { privateAddressOf } from "../crossHost";
@@ -106,5 +106,10 @@ export const prometheusFiles: FileBuilder = ({ config, enabled }) => [
             ),
         ),
     },
-    ...ruleGroups(enabled, config.backup.enabled && enabled.includes("node-exporter"), config.monitoring.updatesOverdueDays).map((g) => ({ path: `etc/${ruleFilePath(g)}`, content: serializeRuleGroup(g) })),
+    ...ruleGroups(
+        enabled,
+        config.backup.enabled && enabled.includes("node-exporter"),
+        config.monitoring.updatesOverdueDays,
+        Object.keys(config.hosts).length ? (n) => (placementOf(spec(n)) === "everyHost" ? [EDGE_HOST, ...Object.keys(config.hosts)] : [hostOf(config, n)]) : undefined,
+    ).map((g) => ({ path: `etc/${ruleFilePath(g)}`, content: serializeRuleGroup(g) })),
 ];
