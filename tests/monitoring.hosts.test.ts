@@ -56,6 +56,15 @@ describe("monitoring on several hosts (split stack)", () => {
         expect({ code: r.code, out: r.out }).toEqual({ code: 0, out: expect.stringContaining("SUCCESS") });
     });
 
+    it("a blind cAdvisor holds back only its own host's container alerts (amtool)", () => {
+        const am = yaml.load(split.files.get("/opt/monsterr/alertmanager/etc/alertmanager.yml")!) as { inhibit_rules: { source_matchers: string[]; equal?: string[] }[] };
+        for (const r of am.inhibit_rules.filter((x) => x.source_matchers.some((m) => m.includes("cadvisor") || m.includes("Cadvisor")))) expect(r.equal).toEqual(["host"]);
+        const file = path.join(tmp, "alertmanager.yml");
+        fs.writeFileSync(file, split.files.get("/opt/monsterr/alertmanager/etc/alertmanager.yml")!);
+        const r = runProgram("amtool", ["check-config", file]);
+        expect({ code: r.code, out: r.out }).toEqual({ code: 0, out: expect.stringContaining("SUCCESS") });
+    });
+
     it("promtool check rules accepts every rule file of the split stack", () => {
         const files = fs.readdirSync(path.join(tmp, "rules")).map((f) => path.join("rules", f));
         const r = runProgram("promtool", ["check", "rules", ...files], { cwd: tmp });

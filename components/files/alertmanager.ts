@@ -69,7 +69,7 @@ function bearer(file: string): HttpConfig {
  * 0.25 (CI) understand; that rules out `url_file` and Discord's or Telegram's own `*_file` fields, so Discord goes
  * through its Slack-compatible endpoint and webhooks carry a bearer token file instead of a secret URL.
  */
-export function alertmanagerConfig(a: AlertingConfig): AlertmanagerConfig {
+export function alertmanagerConfig(a: AlertingConfig, severalHosts = false): AlertmanagerConfig {
     const receivers: Receiver[] = [{ name: "null" }];
     const routes: Route[] = [];
     const global: AlertmanagerConfig["global"] = { resolve_timeout: "5m" };
@@ -139,8 +139,9 @@ export function alertmanagerConfig(a: AlertingConfig): AlertmanagerConfig {
         inhibit_rules: [
             // A blind cAdvisor makes every container look gone: send the cause only. Nothing else is held back:
             // Prometheus runs on the host it watches, so no alert here can mean "the host is down".
-            { source_matchers: ['alertname="CadvisorSeesNoContainers"'], target_matchers: ['alertname=~"ContainerDown|ContainerUnhealthy|ContainerRestarting"'] },
-            { source_matchers: ['alertname="TargetDown"', 'job="cadvisor"'], target_matchers: ['alertname="ContainerDown"'] },
+            // On several hosts a cAdvisor speaks for its own host only.
+            { source_matchers: ['alertname="CadvisorSeesNoContainers"'], target_matchers: ['alertname=~"ContainerDown|ContainerUnhealthy|ContainerRestarting"'], ...(severalHosts ? { equal: ["host"] } : {}) },
+            { source_matchers: ['alertname="TargetDown"', 'job="cadvisor"'], target_matchers: ['alertname="ContainerDown"'], ...(severalHosts ? { equal: ["host"] } : {}) },
             { source_matchers: ['alertname="DiskUsageCritical"'], target_matchers: ['alertname="DiskUsageHigh"'], equal: ["volume"] },
         ],
         receivers,
@@ -166,7 +167,7 @@ function secretFile(secrets: StackSecrets, which: keyof typeof SECRET_FILES, tra
 
 export const alertmanagerFiles: FileBuilder = ({ config }) => {
     const a = config.alerting;
-    const files: ServiceFile[] = [{ path: "etc/alertmanager.yml", content: serializeAlertmanagerConfig(alertmanagerConfig(a)) }];
+    const files: ServiceFile[] = [{ path: "etc/alertmanager.yml", content: serializeAlertmanagerConfig(alertmanagerConfig(a, Object.keys(config.hosts).length > 0)) }];
     if (a.email?.username) files.push(secretFile(config.secrets, "smtp"));
     if (a.webhook?.token) files.push(secretFile(config.secrets, "webhook"));
     if (a.ntfy?.token) files.push(secretFile(config.secrets, "ntfy"));
