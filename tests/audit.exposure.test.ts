@@ -1,3 +1,4 @@
+import { PRIVATE_PORTS } from "../config/placement";
 import { plan } from "./support/plan";
 
 /** The only ports the internet may reach: the reverse proxy, Plex, and the torrent peer port. */
@@ -91,5 +92,25 @@ describe.each([
         const onSessions = p.containers().filter((c) => (c.networksAdvanced ?? []).some((n: { name: string }) => n.name === "monsterr-sessions")).map((c) => c.name);
         expect(onSessions.sort()).toEqual(["authelia", "redis"]);
         for (const name of ["monsterr-backend", "monsterr-metrics", "monsterr-sessions"]) expect(networks.find((n) => n.name === name)).toMatchObject({ internal: true });
+    });
+});
+
+describe("exposure audit of the split stack (two hosts)", () => {
+    it("on the feeder, binds every app port to the private address in the private range; only the torrent port is public", async () => {
+        const p = await plan("split");
+        const ports = p.containers().flatMap((c) => (c.ports ?? []).map((x: { ip: string; external: number; protocol: string }) => ({ name: c.name as string, ...x })));
+        for (const x of ports.filter((x) => x.ip !== "0.0.0.0")) {
+            expect({ name: x.name, ip: x.ip, inRange: x.external >= PRIVATE_PORTS.first && x.external <= PRIVATE_PORTS.last }).toEqual({ name: x.name, ip: "10.10.0.2", inRange: true });
+        }
+        expect(ports.filter((x) => x.ip === "0.0.0.0").map((x) => `${x.name} ${x.external}/${x.protocol}`).sort()).toEqual(["nginx-proxy-manager 443/tcp", "nginx-proxy-manager 80/tcp", "qbittorrent 51413/tcp", "qbittorrent 51413/udp"]);
+    });
+
+    it("keeps each app on the feeder alone on its own network (no proxy there), and only exporters on monsterr-published", async () => {
+        const p = await plan("split");
+        const members = new Map<string, string[]>();
+        for (const c of p.containers()) for (const n of c.networksAdvanced ?? []) members.set(n.name, [...(members.get(n.name) ?? []), c.name]);
+        for (const app of ["sonarr", "radarr", "lidarr", "readarr", "prowlarr", "bazarr", "qbittorrent", "nzbget", "watchlist"]) expect({ app, members: members.get(`monsterr-edge-${app}`) }).toEqual({ app, members: [app] });
+        for (const name of members.get("monsterr-published") ?? []) expect(name).toMatch(/exporter|exportarr|cadvisor/);
+        expect(members.get("monsterr-published")?.length).toBeGreaterThan(0);
     });
 });
