@@ -61,7 +61,7 @@ export class MediaServer extends pulumi.ComponentResource {
         target.drift = { static: new HostStateRegistry(reader), files: new HostStateRegistry(reader) };
         this.host = new Host(
             `${name}-host`,
-            { target, storage: config.storage, puid: config.puid, pgid: config.pgid, services: enabled },
+            { target, storage: config.storage, puid: config.puid, pgid: config.pgid, services: servicesOn(config, EDGE_HOST) },
             { parent: this },
         );
         this.networks = new Networks(`${name}-net`, { provider: this.host.provider, subnets: config.networks, enabled: servicesOn(config, EDGE_HOST) }, { parent: this });
