@@ -60,11 +60,10 @@ function opens(from: string, addr: string, port: number, netns?: string): boolea
     return execIn(from, `${netns ? `ip netns exec ${netns} ` : ""}nc -z -w 2 ${addr} ${port}`).code === 0;
 }
 
-/** Packets counted so far by one DOCKER-USER rule of a host (its iptables-save line without the counters). */
-function packets(h: SshHost, rule: string): number {
+/** Packets counted so far by one rule of a host's filter table (its iptables-save line without the counters); none when it is missing. */
+function packets(h: SshHost, rule: string): number | undefined {
     const line = h.exec("iptables-save -c -t filter").split("\n").find((l) => l.replace(/^\[\d+:\d+\] /, "") === rule);
-    if (!line) throw new Error(`no rule ${rule} on ${h.name}`);
-    return Number(/^\[(\d+):/.exec(line)![1]);
+    return line ? Number(/^\[(\d+):/.exec(line)![1]) : undefined;
 }
 
 function apply(h: SshHost, s: { packages: HostScript; ufw: HostScript }): void {
@@ -100,14 +99,6 @@ beforeAll(async () => {
         return { packages, ufw };
     };
     scripts = { edge: pair(/^monsterr-core-firewall-(packages|ufw)$/), feeder: pair(/^monsterr-feeder-firewall-(packages|ufw)$/) };
-    // TEMPORARY break-it hook
-    for (const b of (process.env.FW2_BREAK ?? "").split(";;").filter(Boolean)) {
-        const [which, from, to] = b.split("::").map((x) => x.replace(/\{E\}/g, edgePrivate).replace(/\{F\}/g, feederPrivate).replace(/\\n/g, "\n"));
-        const s = scripts[which as "edge" | "feeder"].ufw;
-        if (!s.create.includes(from)) throw new Error(`break: ${from} not in ${which}`);
-        s.create = s.create.split(from).join(to ?? "");
-        console.log(`BREAK ${which}: ${JSON.stringify(from)} -> ${JSON.stringify(to ?? "")}`);
-    }
     const privatelyPublished = (service: string) => {
         const ports = (p.container(service)?.ports ?? []) as { external: number; internal: number; ip?: string }[];
         const port = ports.find((x) => x.ip === feederPrivate);
@@ -209,12 +200,14 @@ describe("the split stack's firewalls on two disposable ssh hosts", () => {
         });
 
         it("drops another container's connection to the feeder on the edge host, which the feeder would admit", () => {
-            const before = packets(edge, dropToFeeder());
+            const before = packets(edge, dropToFeeder()) ?? 0;
             expect(opens(edge.name, feederPrivate, sonarr.hostPort, rogueNet.name)).toBe(false);
+            // Dropped by that rule of the edge host, not somewhere on the way.
             expect(packets(edge, dropToFeeder())).toBeGreaterThan(before);
             // A container on any other Docker network (dockerSim's app) is dropped too.
             expect(opens(edge.name, feederPrivate, sonarr.hostPort, "app")).toBe(false);
-            // Its packets would leave masqueraded to the edge host's private address, which the feeder admits.
+            // Its packets would leave masqueraded to the edge host's private address, which the feeder admits. (So does
+            // a host-network container on the edge host, Plex or Fail2Ban: DOCKER-USER sees bridged traffic only.)
             expect(opens(edge.name, feederPrivate, sonarr.hostPort)).toBe(true);
         });
 
