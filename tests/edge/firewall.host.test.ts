@@ -1,7 +1,7 @@
 import { dockerUserRules, firewallPolicy } from "../../components/edge/ufwRules";
 import { plan } from "../support/plan";
 import { SIM, dockerSimScript } from "../support/sshHost/dockerSim";
-import { SshHost, execIn } from "../support/sshHost/host";
+import { SshHost, chain, execIn, filterTable } from "../support/sshHost/host";
 import { failAutheliaLogins, startFail2ban, startScriptBackend } from "../support/sshHost/fail2ban";
 import { HostScript, hostScripts } from "../support/sshHost/scripts";
 
@@ -18,18 +18,6 @@ let scripts: { packages: HostScript; ufw: HostScript };
 let fail2banFiles: [string, string][];
 let baseline: string;
 let afterRulesBefore: string;
-
-/** The filter table without counters and comments: what must be identical between two applies. */
-function filterTable(): string {
-    return host
-        .sshOk("sudo -n iptables-save -t filter")
-        .split("\n")
-        .filter((l) => l && !l.startsWith("#"))
-        .map((l) => l.replace(/\[\d+:\d+\]$/, "[0:0]"))
-        .join("\n");
-}
-
-const chain = (table: string, name: string) => table.split("\n").filter((l) => l.startsWith(`-A ${name} `));
 
 /** Whether the client ("the internet") opens a TCP connection to addr:port within 2 s. */
 function reachable(addr: string, port: number): boolean {
@@ -48,7 +36,7 @@ beforeAll(async () => {
     host.exec(dockerSimScript());
     client = host.startClient();
     execIn(client, `ip route add ${SIM.subnet} via ${host.ip}`);
-    baseline = filterTable();
+    baseline = filterTable(host);
     afterRulesBefore = host.sshOk("sudo -n sha256sum /etc/ufw/after.rules");
 });
 
@@ -66,7 +54,7 @@ describe("firewall scripts on a disposable ssh host", () => {
         host.sshOk(scripts.packages.create);
         host.sshOk(scripts.ufw.create);
         console.log(`first apply over ssh: ${Date.now() - t0} ms`);
-        firstApply = filterTable();
+        firstApply = filterTable(host);
         expect(firstApply).toContain(":INPUT DROP [0:0]");
         const userInput = chain(firstApply, "ufw-user-input");
         expect(userInput).toEqual([
@@ -88,7 +76,7 @@ describe("firewall scripts on a disposable ssh host", () => {
     it("applying twice gives the same ruleset and one block in after.rules", () => {
         host.sshOk(scripts.packages.create);
         host.sshOk(scripts.ufw.create);
-        expect(filterTable()).toEqual(firstApply);
+        expect(filterTable(host)).toEqual(firstApply);
         expect(host.sshOk("sudo -n grep -c '^# BEGIN MONSTERR DOCKER-USER$' /etc/ufw/after.rules").trim()).toBe("1");
     });
 
@@ -108,7 +96,7 @@ describe("firewall scripts on a disposable ssh host", () => {
         host.exec("iptables -F DOCKER-USER");
         expect(reachable(host.ip, SIM.strayPublishedPort)).toBe(true);
         host.sshOk(scripts.ufw.create);
-        expect(filterTable()).toEqual(firstApply);
+        expect(filterTable(host)).toEqual(firstApply);
         expect(reachable(host.ip, SIM.strayPublishedPort)).toBe(false);
     });
 
@@ -120,7 +108,7 @@ describe("firewall scripts on a disposable ssh host", () => {
         expect(reachable(host.ip, SIM.publicPort)).toBe(true);
         failAutheliaLogins(host, clientIp);
         host.exec("fail2ban-client set sshd banip 192.0.2.10 >/dev/null");
-        const banned = filterTable();
+        const banned = filterTable(host);
         expect(chain(banned, "DOCKER-USER")[0]).toBe("-A DOCKER-USER -p tcp -m multiport --dports 80,443 -j f2b-monsterr-authelia");
         expect(chain(banned, "f2b-monsterr-authelia")).toContain(`-A f2b-monsterr-authelia -s ${clientIp}/32 -j REJECT --reject-with icmp-port-unreachable`);
         expect(chain(banned, "INPUT")).toContain("-A INPUT -p tcp -m multiport --dports 22 -j f2b-sshd");
@@ -129,14 +117,14 @@ describe("firewall scripts on a disposable ssh host", () => {
         expect(reachable(host.ip, SIM.publicPort)).toBe(false);
         // Re-applying an unchanged firewall must not reload ufw, which would flush fail2ban's jumps out of DOCKER-USER.
         host.sshOk(scripts.ufw.create);
-        expect(chain(filterTable(), "DOCKER-USER")[0]).toBe("-A DOCKER-USER -p tcp -m multiport --dports 80,443 -j f2b-monsterr-authelia");
+        expect(chain(filterTable(host), "DOCKER-USER")[0]).toBe("-A DOCKER-USER -p tcp -m multiport --dports 80,443 -j f2b-monsterr-authelia");
         host.exec("fail2ban-client stop >/dev/null");
-        expect(filterTable()).toEqual(firstApply);
+        expect(filterTable(host)).toEqual(firstApply);
     });
 
     it("the delete script removes every rule it added and leaves ufw as it found it", () => {
         host.sshOk(scripts.ufw.delete!);
-        const after = filterTable();
+        const after = filterTable(host);
         expect(after).not.toMatch(/monsterr/);
         // `ufw disable` leaves its empty chains and their jumps; DOCKER-USER is left empty (Docker 28+ leaves it so too).
         const rules = (t: string) => t.split("\n").filter((l) => l.startsWith("-A ") && !/ -j ufw-[\w-]+$/.test(l) && l !== "-A DOCKER-USER -j RETURN");
@@ -160,6 +148,6 @@ describe("firewall scripts on a disposable ssh host", () => {
         // The owner's own rule stays; every monsterr rule is gone.
         expect(host.sshOk("sudo -n ufw show added")).toContain("allow 2222/tcp comment 'the owner'");
         expect(host.sshOk("sudo -n ufw show added")).not.toContain("monsterr");
-        expect(chain(filterTable(), "DOCKER-USER")).toEqual([]);
+        expect(chain(filterTable(host), "DOCKER-USER")).toEqual([]);
     });
 });

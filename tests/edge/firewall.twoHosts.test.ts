@@ -3,7 +3,7 @@ import { edgeSlot, edgeSubnetOf } from "../../components/networks";
 import { plan } from "../support/plan";
 import { SimNetwork, dockerBaseScript, dockerNetworkScript } from "../support/sshHost/dockerBridges";
 import { SIM, dockerSimScript } from "../support/sshHost/dockerSim";
-import { IMAGE, SshHost, execIn } from "../support/sshHost/host";
+import { IMAGE, SshHost, chain, execIn, filterTable } from "../support/sshHost/host";
 import { HostScript, hostScripts } from "../support/sshHost/scripts";
 
 /**
@@ -42,18 +42,6 @@ function docker(...args: string[]): string {
     if (r.status !== 0) throw new Error(`docker ${args.join(" ")}: ${r.stderr}`);
     return r.stdout.trim();
 }
-
-/** The filter table without counters and comments: what must be identical between two applies. */
-function filterTable(h: SshHost): string {
-    return h
-        .sshOk("sudo -n iptables-save -t filter")
-        .split("\n")
-        .filter((l) => l && !l.startsWith("#"))
-        .map((l) => l.replace(/\[\d+:\d+\]$/, "[0:0]"))
-        .join("\n");
-}
-
-const chain = (table: string, name: string) => table.split("\n").filter((l) => l.startsWith(`-A ${name} `));
 
 /** Whether a TCP connection from `from` (a container, or a network namespace inside one) opens within 2 s. */
 function opens(from: string, addr: string, port: number, netns?: string): boolean {

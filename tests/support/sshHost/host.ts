@@ -172,3 +172,16 @@ export class SshHost {
 export function execIn(container: string, script: string): Run {
     return run("docker", ["exec", "-i", container, "sh", "-eu"], script);
 }
+
+/** A host's filter table without counters and comments: what must be identical between two applies. */
+export function filterTable(h: SshHost): string {
+    return h
+        .sshOk("sudo -n iptables-save -t filter")
+        .split("\n")
+        .filter((l) => l && !l.startsWith("#"))
+        .map((l) => l.replace(/\[\d+:\d+\]$/, "[0:0]"))
+        .join("\n");
+}
+
+/** The rules of one chain in such a table, as `-A <chain> ...` lines. */
+export const chain = (table: string, name: string): string[] => table.split("\n").filter((l) => l.startsWith(`-A ${name} `));
