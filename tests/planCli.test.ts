@@ -75,9 +75,9 @@ describe("calling the plan wrong", () => {
     };
 
     it.each([
-        ["an unknown stack", ["--stack", "nope"], /^no stack 'nope': there is no Pulumi\.nope\.yaml; stacks here: dev, prod\n$/],
+        ["an unknown stack", ["--stack", "nope"], /^no stack 'nope': there is no Pulumi\.nope\.yaml; stacks here: dev, prod, split\n$/],
         ["npm run plan without --", ["dev"], /^unexpected argument 'dev'; npm needs -- before the plan's own arguments: npm run plan -- --stack dev\. usage: /],
-        ["no stack", [], /^which stack\? usage: npm run plan -- --stack <name> \[--out DIR\] \(stacks here: dev, prod\)\n$/],
+        ["no stack", [], /^which stack\? usage: npm run plan -- --stack <name> \[--out DIR\] \(stacks here: dev, prod, split\)\n$/],
         ["--out without a value", ["--stack", "dev", "--out"], /^--out needs a value\. usage: /],
     ])("%s: one line naming the fix, exit 2, no stack trace", (_what, args, message) => {
         const r = call(args);

@@ -33,14 +33,14 @@ describe("the plan's memory check, per host", () => {
     });
 
     it("sums each host's containers, the copies of node-exporter and cAdvisor on each, and warns for the host that is short", () => {
-        const services = { plex: { host: "nas" }, sonarr: { host: "nas" } };
+        const services = { plex: { host: "nas" }, sonarr: { host: "nas" }, watchlist: { enabled: false } };
         const { summary, valid } = stack({ host: { type: "ssh", address: "box.lan", hostKey: KEY, privateAddress: "10.0.0.1", dataShare: "nas", memoryMb: 32768 }, hosts: { nas: { ...NAS, memoryMb: 2048 } }, services });
         const on = (h: string) => servicesOn(valid, h).reduce((n, s) => n + valid.services[s].memoryMb, 0);
         expect(summary.hosts).toEqual([
             { name: EDGE_HOST, memoryLimitMb: on(EDGE_HOST), memoryMb: 32768 },
             { name: "nas", memoryLimitMb: on("nas"), memoryMb: 2048 },
         ]);
-        expect(on("nas")).toBe(4096 + 1024 + 64 + valid.services["node-exporter"].memoryMb + valid.services.cadvisor.memoryMb);
+        expect(on("nas")).toBe(4096 + 1024 + 64 + valid.services["node-exporter"].memoryMb + valid.services.cadvisor.memoryMb + valid.services.fail2ban.memoryMb);
         expect(summary.memoryLimitMb).toBe(on(EDGE_HOST) + on("nas"));
         expect(memoryWarnings(summary.warnings)).toEqual([
             `the memory limits on host nas add up to ${gib(on("nas"))}, more than ${MEMORY_OVERCOMMIT}x its 2.0 GiB (hosts.nas.memoryMb): move apps to another host (services.<name>.host), turn off apps you do not use (services.<name>.enabled false) or lower services.<name>.memoryMb`,

@@ -108,7 +108,7 @@ describe("the GitOps workflows", () => {
 
     it("run for every stack on a remote host, deploy behind an environment one at a time, and tell drift from an error", () => {
         const remote = fs.readdirSync(ROOT).flatMap((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1] ?? []).filter((s) => JSON.parse(readStackConfig(s).values["monsterr:host"] ?? "{}").type === "ssh");
-        expect(remote).toEqual(["prod"]);
+        expect(remote).toEqual(["prod", "split"]);
         for (const f of ["preview.yml", "deploy.yml", "drift.yml"]) {
             for (const job of Object.values(load(f).jobs)) expect({ file: f, stacks: job.strategy?.matrix?.stack }).toEqual({ file: f, stacks: remote });
         }

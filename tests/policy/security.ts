@@ -32,7 +32,7 @@ export const SPLIT_FIREWALL: Record<string, string[]> = {
         "22/tcp comment 'monsterr sshd'",
         "51413/tcp comment 'monsterr qbittorrent'",
         "51413/udp comment 'monsterr qbittorrent'",
-        ...([[17050, "sonarr"], [17060, "radarr"], [17070, "lidarr"], [17080, "bazarr"], [17100, "qbittorrent"], [17110, "nzbget"], [17120, "prowlarr"], [17130, "readarr"], [17240, "node-exporter"], [17250, "cadvisor"], [17270, "exportarr-sonarr"], [17280, "exportarr-radarr"], [17290, "exportarr-lidarr"], [17300, "exportarr-prowlarr"], [17310, "exportarr-readarr"], [17320, "qbittorrent-exporter"]] as const).map(([p, s]) => FROM_EDGE(p, s)),
+        ...([[17050, "sonarr"], [17060, "radarr"], [17070, "lidarr"], [17080, "bazarr"], [17100, "qbittorrent"], [17110, "nzbget"], [17120, "prowlarr"], [17130, "readarr"], [17240, "node-exporter"], [17250, "cadvisor"], [17270, "exportarr-sonarr"], [17280, "exportarr-radarr"], [17290, "exportarr-lidarr"], [17300, "exportarr-prowlarr"], [17310, "exportarr-readarr"], [17320, "qbittorrent-exporter"], [17220, "watchlist"]] as const).map(([p, s]) => FROM_EDGE(p, s)),
     ],
 };
 /** Containers that publish ports on the split stack, with the address they bind: `address:host port->container port`. */
@@ -54,6 +54,7 @@ export const SPLIT_PUBLISHED: Record<string, string[]> = {
     "exportarr-prowlarr": ["10.10.0.2:17300->9707/tcp"],
     "exportarr-readarr": ["10.10.0.2:17310->9707/tcp"],
     "qbittorrent-exporter": ["10.10.0.2:17320->8090/tcp"],
+    watchlist: ["10.10.0.2:17220->3003/tcp"],
 };
 
 /** Which stack outputs are secrets. */
