@@ -19,6 +19,8 @@ export interface PlanSummary {
     published: string[];
     /** UFW rules the program adds on an SSH host (`port/proto (reason)`); undefined when it leaves the firewall alone. */
     firewall?: string[];
+    /** The same for each other host (`monsterr:hosts`), a rule open to one address saying so (`, from <address>`). */
+    otherFirewalls?: { host: string; rules: string[] }[];
     packages: string[];
     files: { total: number; secrets: number; seeded: number; kept: number };
     /** `app: user` of every admin login in the `adminCredentials` output. */
@@ -39,11 +41,18 @@ const json = (v: string | undefined): Record<string, unknown> => {
 };
 
 export function summarize(resources: PlannedResource[], outputs: Record<string, unknown>, config: EngineConfig): PlanSummary {
-    const containers = resources.filter((r) => r.type === CONTAINER).map((r) => reveal(r.inputs) as { name: string; memory?: number; networkMode?: string; ports?: { external: number; protocol: string }[] });
-    const published = containers.flatMap((c) => (c.ports ?? []).map((p) => `${p.external}/${p.protocol} (${c.name})`));
+    const containers = resources.filter((r) => r.type === CONTAINER).map((r) => reveal(r.inputs) as { name: string; memory?: number; networkMode?: string; ports?: { external: number; protocol: string; ip?: string }[] });
+    // A port bound to one address (a private port on another host) says where.
+    const published = containers.flatMap((c) => (c.ports ?? []).map((p) => `${p.ip && p.ip !== "0.0.0.0" ? `${p.ip}:` : ""}${p.external}/${p.protocol} (${c.name})`));
     const scripts = resources.filter((r) => r.type.startsWith("command:")).map((r) => ({ name: r.name, create: String(reveal(r.inputs.create) ?? "") }));
-    const ufw = scripts.find((s) => s.name.endsWith("-firewall-ufw"));
-    const firewall = ufw ? [...ufw.create.matchAll(/allow (\d+)\/(tcp|udp) comment \W{0,6}monsterr ([a-z0-9-]+)/g)].map((m) => `${m[1]}/${m[2]} (${m[3]})`) : undefined;
+    const ufwRules = (create: string) =>
+        [...create.matchAll(/allow (?:from (\S+) to any port (\d+) proto (tcp|udp)|(\d+)\/(tcp|udp)) comment \W{0,6}monsterr ([a-z0-9-]+)/g)].map((m) =>
+            m[1] ? `${m[2]}/${m[3]} (${m[6]}, from ${m[1]})` : `${m[4]}/${m[5]} (${m[6]})`,
+        );
+    const ufws = scripts.filter((s) => s.name.endsWith("-firewall-ufw"));
+    const ufw = ufws.find((s) => s.name === "monsterr-core-firewall-ufw") ?? ufws[0];
+    const firewall = ufw ? ufwRules(ufw.create) : undefined;
+    const otherFirewalls = ufws.filter((s) => s !== ufw).map((s) => ({ host: s.name.replace(/^monsterr-/, "").replace(/-firewall-ufw$/, ""), rules: ufwRules(s.create) }));
     const hostNetwork = containers.filter((c) => c.networkMode === "host" && firewall?.some((f) => f.endsWith(`(${c.name})`)));
     for (const c of hostNetwork) for (const f of firewall!.filter((x) => x.endsWith(`(${c.name})`))) published.push(`${f.replace(/ \(.*/, "")} (${c.name}, host network)`);
     const files = scripts.flatMap((s) => {
@@ -87,6 +96,7 @@ export function summarize(resources: PlannedResource[], outputs: Record<string, 
         ...(hosts ? { hosts } : {}),
         published,
         ...(firewall ? { firewall } : {}),
+        ...(otherFirewalls.length ? { otherFirewalls } : {}),
         packages: [...new Set(scripts.filter((x) => x.name.endsWith("-packages")).flatMap((x) => [...x.create.matchAll(/missing="\$missing ([a-z0-9.+-]+)"/g)].map((m) => m[1])))],
         files: { total: files.length, secrets: files.filter((f) => f.secret).length, seeded: files.filter((f) => f.seeded).length, kept: files.filter((f) => f.adopted).length },
         credentials,
@@ -129,6 +139,7 @@ export function renderSummary(stack: string, s: PlanSummary): string {
         ...(s.hosts ? [row("hosts", s.hosts.map((h) => `${h.name} ${gib(h.memoryLimitMb)}${h.memoryMb ? ` of ${gib(h.memoryMb)}` : ""}`).join(", "))] : []),
         row("published", s.published.join(", ") || "nothing"),
         row("firewall", s.firewall ? `UFW on, incoming denied but ${s.firewall.join(", ")}; a DOCKER-USER block in /etc/ufw/after.rules` : "left alone (a local Docker daemon: your machine's own firewall)"),
+        ...(s.otherFirewalls ?? []).map((f) => row(`  on ${f.host}`, `UFW on, incoming denied but ${f.rules.join(", ")}; a DOCKER-USER block`)),
         row("host packages", s.packages.length ? `${s.packages.join(", ")} (apt-get, only when missing)` : "none"),
         row("host files", `${s.files.total} written (${s.files.secrets} secrets, ${s.files.kept} of them kept on destroy; ${s.files.seeded} seeded once, then the app's)`),
         row("credentials", `${s.credentials.join(", ")}: pulumi stack output adminCredentials --show-secrets`),

@@ -2,7 +2,8 @@ import { validateEngineConfig } from "../config/load";
 import { EDGE_HOST, servicesOn } from "../config/placement";
 import { PlannedResource } from "../scripts/offline";
 import { MEMORY_OVERCOMMIT, gib, renderSummary, summarize } from "../scripts/planSummary";
-import { toEngineConfig } from "../scripts/stackConfig";
+import { readStackConfig, toEngineConfig } from "../scripts/stackConfig";
+import { plan } from "./support/plan";
 
 /** The plan's memory check per host (monsterr:hosts), on containers made from the validated stack: no program run. */
 
@@ -53,5 +54,17 @@ describe("the plan's memory check, per host", () => {
         const edge = servicesOn(valid, EDGE_HOST).reduce((n, s) => n + valid.services[s].memoryMb, 0);
         expect(memoryWarnings(summary.warnings)).toEqual([expect.stringMatching(new RegExp(`^the memory limits on the edge host add up to ${gib(edge)}, more than 2x its 4.0 GiB \\(host.memoryMb\\): move apps`))]);
         expect(summary.hosts![1]).toEqual({ name: "nas", memoryLimitMb: expect.any(Number) });
+    });
+});
+
+describe("the split plan's summary", () => {
+    it("shows the edge host's firewall, each other host's with whom a rule is open to, and where a port is bound", async () => {
+        const p = await plan("split");
+        const summary = summarize(p.resources, p.outputs, readStackConfig("split"));
+        expect(summary.firewall).toEqual(["22/tcp (sshd)", "80/tcp (nginx-proxy-manager)", "443/tcp (nginx-proxy-manager)", "32400/tcp (plex)"]);
+        expect(summary.otherFirewalls?.map((f) => f.host)).toEqual(["feeder"]);
+        expect(summary.otherFirewalls![0].rules).toEqual(expect.arrayContaining(["22/tcp (sshd)", "51413/udp (qbittorrent)", "17050/tcp (sonarr, from 10.10.0.1)"]));
+        expect(summary.published).toEqual(expect.arrayContaining(["10.10.0.2:17050/tcp (sonarr)", "51413/tcp (qbittorrent)", "443/tcp (nginx-proxy-manager)"]));
+        expect(renderSummary("split", summary)).toMatch(/\n {4}on feeder +UFW on, incoming denied but 22\/tcp \(sshd\)/);
     });
 });
