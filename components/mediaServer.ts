@@ -92,7 +92,9 @@ export class MediaServer extends pulumi.ComponentResource {
         const media = new Media(`${name}-media`, groupArgs, { parent: this });
         // Plex's own token, once it is claimed: Tautulli reads it from its environment (it has no _FILE form).
         if (media.services.plex) {
-            this.plexToken = new PlexToken(`${name}-plex-token`, { connection: proxyConnection(this.host.target), container: "plex", claiming: config.secrets.plexClaim !== undefined }, { parent: this, dependsOn: [media.services.plex.container] });
+            // Read from Plex's own container, on whichever host runs it.
+            const plexHost = sites.get(hostOf(config, "plex"))!.host.target;
+            this.plexToken = new PlexToken(`${name}-plex-token`, { connection: proxyConnection(plexHost), container: "plex", claiming: config.secrets.plexClaim !== undefined }, { parent: this, dependsOn: [media.services.plex.container] });
             if (enabled.includes("tautulli")) {
                 // Plex runs on its host's network: Tautulli reaches it at its own host's gateway, or at Plex's host's private address.
                 const plexAt = hostOf(config, "tautulli") === hostOf(config, "plex") ? sites.get(hostOf(config, "tautulli"))!.networks.edge("tautulli")!.gateway : addresses(config)("plex", hostOf(config, "tautulli")).host;

@@ -110,7 +110,10 @@ export class Wiring extends pulumi.ComponentResource {
                         {
                             access: pulumi.secret(pulumi.all([connection, args.secrets.value("bazarr-api-key")]).apply(([c, key]): AppAccess => ({ connection: c, app: "bazarr", target: args.address("bazarr", EDGE_HOST), headers: { "X-API-KEY": key } }))),
                             app: l.to,
-                            settings: args.secrets.value(API_KEYS[l.to]).apply((key) => bazarrArrSettings(l.to, spec(l.to).port, key, args.address(l.to, args.hostOf("bazarr")).host)),
+                            settings: args.secrets.value(API_KEYS[l.to]).apply((key) => {
+                                const at = args.address(l.to, args.hostOf("bazarr"));
+                                return bazarrArrSettings(l.to, at.port, key, at.host);
+                            }),
                         },
                         withEnd,
                     );
@@ -135,7 +138,10 @@ export class Wiring extends pulumi.ComponentResource {
                         {
                             access: plainAccess("overseerr", args.secrets.value("seerr-api-key").apply((key) => ({ "X-Api-Key": key }))),
                             app: l.to,
-                            spec: args.secrets.value(API_KEYS[l.to]).apply((key) => seerrServerSpec(l.to, spec(l.to).port, key, libraryPath(l.to), `https://${spec(l.to).route!.subdomain}.${args.domain}`, args.address(l.to, args.hostOf("overseerr")).host)),
+                            spec: args.secrets.value(API_KEYS[l.to]).apply((key) => {
+                                const at = args.address(l.to, args.hostOf("overseerr"));
+                                return seerrServerSpec(l.to, at.port, key, libraryPath(l.to), `https://${spec(l.to).route!.subdomain}.${args.domain}`, at.host);
+                            }),
                         },
                         withEnd,
                     );
