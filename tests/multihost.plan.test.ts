@@ -31,6 +31,18 @@ describe("the split plan's addresses", () => {
         expect(link(/prowlarr-to-sonarr$/).spec.fields).toMatchObject({ prowlarrUrl: "http://10.10.0.1:17120", baseUrl: "http://10.10.0.2:17050" });
     });
 
+    it("opens Plex's own socket on another host to the edge host and to Tautulli's network beside it, nothing else", async () => {
+        const split = JSON.parse(readStackConfig("split").values["monsterr:services"]) as Record<string, unknown>;
+        const p = await plan("split", { services: { ...split, plex: { host: "feeder" }, tautulli: { host: "feeder" } } });
+        const ufw = String(reveal(p.resources.find((r) => r.name === "monsterr-feeder-firewall-ufw")!.inputs.create))
+            .split("\n")
+            .filter((l) => /^ufw allow .*32400/.test(l));
+        const tautulli = p.container("tautulli")!.envs.find((e: string) => e.startsWith("TAUTULLI_PMS_IP="))!.split("=")[1];
+        expect(ufw.map((l) => l.replace(/ comment .*/, ""))).toEqual(["ufw allow from 10.10.0.1 to any port 32400 proto tcp", "ufw allow from 172.30.10.112/29 to any port 32400 proto tcp"]);
+        // Tautulli dials its own network's gateway: the host, where Plex listens.
+        expect(tautulli).toBe("172.30.10.113");
+    });
+
     it("reads Plex's token on the host Plex runs on", async () => {
         const p = await plan("split", { services: { plex: { host: "feeder" } } });
         const token = p.resources.find((r) => r.type.endsWith("PlexToken"))!;

@@ -212,9 +212,11 @@ export function otherHostFirewallPolicy(config: StackConfig, hostName: string): 
     const base = firewallPolicy({ host, torrentPort: config.torrentPort, services: config.services }, placed);
     const cross = crossHostPolicy(config, hostName, crossHostFlows(config));
     const publicSockets = new Set(placed.filter((n) => catalogSpec(n).hostNetwork).map(String));
+    // Tautulli beside Plex reaches Plex's own socket from its network, through INPUT: open it to that network alone.
+    const local: UfwRule[] = placed.includes("plex") && placed.includes("tautulli") ? clientSources(config, "tautulli").map((from) => ({ action: "allow", port: catalogSpec("plex").port, protocol: "tcp", reason: "plex", from })) : [];
     return {
         sshPort: base.sshPort,
-        ufw: [...base.ufw.filter((r) => !publicSockets.has(r.reason)), ...cross.ufw],
+        ufw: [...base.ufw.filter((r) => !publicSockets.has(r.reason)), ...cross.ufw, ...local],
         published: [...base.published, ...cross.published],
         egress: cross.egress,
         peers: cross.peers,
