@@ -129,3 +129,15 @@ function webhook(value: unknown, kind: "webhook" | "ntfy", token: boolean, fail:
     }
     return { url, token, minSeverity };
 }
+
+/** The receivers a person reads; the heartbeat is a machine's. */
+export const RECEIVERS = ["email", "webhook", "ntfy", "discord"] as const;
+
+/** What the plan and the setup wizard say when no receiver is set: every alert would go nowhere. */
+export const NO_RECEIVER_WARNING =
+    "no alert receiver (monsterr:alerting): every alert, a full disk or a failed backup included, reaches no one; set alerting.ntfy.url, alerting.email, alerting.webhook or alerting.discord (README, Monitoring and alerts)";
+
+/** Whether any receiver a person reads is set. */
+export function hasReceiver(a: Partial<Record<(typeof RECEIVERS)[number], unknown>>): boolean {
+    return RECEIVERS.some((r) => a[r] !== undefined && a[r] !== null);
+}

@@ -1,5 +1,6 @@
 import { CATALOG, ServiceName } from "../config/catalog";
 import { DEMO_HOST_KEY, EXAMPLE_DOMAIN } from "../config/examples";
+import { NO_RECEIVER_WARNING, hasReceiver } from "../config/alerting";
 import { validateEngineConfig } from "../config/load";
 import { servicesOn } from "../config/placement";
 import { EDGE_HOST } from "../config/types";
@@ -88,6 +89,7 @@ export function summarize(resources: PlannedResource[], outputs: Record<string, 
     if (resources.some((r) => r.type === "monsterr:host:Backup") && !/^(sftp|s3):/.test(String(backup.repository ?? ""))) {
         warnings.push("backups go to the server's own disk (monsterr:backup.repository), which does not survive losing that disk: use sftp:... or s3:...");
     }
+    if (resources.some((r) => r.type === CONTAINER && (reveal(r.inputs) as { name?: string }).name === "alertmanager") && !hasReceiver(json(values["monsterr:alerting"]))) warnings.push(NO_RECEIVER_WARNING);
     if (config.secretKeys.length > 0) warnings.push(`secret values are placeholders offline (${config.secretKeys.map((k) => k.replace(/^monsterr:/, "")).join(", ")}): only the Pulumi CLI decrypts them`);
     return {
         containers: containers.length,

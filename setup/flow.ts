@@ -1,3 +1,4 @@
+import { NO_RECEIVER_WARNING, hasReceiver } from "../config/alerting";
 import { ConfigError } from "../config/errors";
 import { validateEngineConfig } from "../config/load";
 import { ValidConfig } from "../config/validate";
@@ -134,6 +135,7 @@ export async function runSetup(asker: Asker, opts: SetupOptions): Promise<SetupR
     }
     if (!config) return { problems: [...problems, "the settings were refused five times; nothing was written"], secretCommands: [] };
 
+    if (config.services.alertmanager.enabled && !hasReceiver(config.alerting)) asker.say(`Warning: ${NO_RECEIVER_WARNING}.`);
     asker.say("Checking the host the way `pulumi up` will reach it...");
     const results: CheckResult[] = await (opts.doctor ?? ((c) => runDoctor(c, { identity: opts.identity, dnsServers: opts.dnsServers })))(config);
     asker.say(renderResults(results));

@@ -21,8 +21,16 @@ describe("the plan's summary", () => {
         expect(summarize(p.resources, p.outputs, stackConfig("prod")).warnings).toContainEqual(expect.stringContaining("backups go to the server's own disk"));
     });
 
+    it("warns that alerts reach no one while no receiver is set", async () => {
+        const p = await plan("prod");
+        expect(summarize(p.resources, p.outputs, stackConfig("prod")).warnings).toContainEqual(expect.stringMatching(/^no alert receiver \(monsterr:alerting\): every alert.* reaches no one/));
+        const email = { alerting: { email: { to: ["me@smith.family"], from: "alerts@smith.family", smarthost: "smtp.smith.family:587" } } };
+        const q = await plan("prod", email);
+        expect(summarize(q.resources, q.outputs, stackConfig("prod", email)).warnings.filter((w) => w.includes("alert receiver"))).toEqual([]);
+    });
+
     it("has no example-value warning once the stack holds real values", async () => {
-        const real = { domain: "media.smith.family", adminEmail: "ops@smith.family", host: HOST, backup: { repository: "sftp:backup@nas.smith.family:/srv/restic/media" } };
+        const real = { domain: "media.smith.family", adminEmail: "ops@smith.family", host: HOST, backup: { repository: "sftp:backup@nas.smith.family:/srv/restic/media" }, alerting: { ntfy: { url: "https://ntfy.sh/smith-media" } } };
         const p = await plan("prod", real);
         expect(summarize(p.resources, p.outputs, stackConfig("prod", real)).warnings).toEqual([]);
     });

@@ -70,6 +70,16 @@ describe("setup flow (scripted)", () => {
         expect(config).toMatchObject({ domain: "media.home.lan", timezone: "Europe/Berlin", host: { kind: "local", memoryMb: 15872 }, tls: { mode: "selfsigned" } });
     });
 
+    it("says loudly that alerts reach no one when no receiver is given, and nothing when one is", async () => {
+        const script = (): Record<string, string[]> => Object.fromEntries(Object.entries(LOCAL).map(([k, v]) => [k, [v]]));
+        const none = typing(script());
+        await runSetup(none.asker, { stack: "wz", file: new StackFile(""), doctor: healthy });
+        expect(none.said.join("\n")).toMatch(/Warning: no alert receiver \(monsterr:alerting\): every alert.* reaches no one/);
+        const ntfy = typing({ ...script(), ntfyUrl: ["https://ntfy.sh/home-media"] });
+        await runSetup(ntfy.asker, { stack: "wz", file: new StackFile(""), doctor: healthy });
+        expect(ntfy.said.join("\n")).not.toContain("no alert receiver");
+    });
+
     it("sends the user back to the question whose answer the program refuses", async () => {
         // Let's Encrypt cannot issue for a .lan domain: only the program's validation knows; tls is asked again.
         const script: Record<string, string[]> = Object.fromEntries(Object.entries(LOCAL).map(([k, v]) => [k, [v]]));

@@ -1,4 +1,4 @@
-import { CATALOG, SECRETS, ServiceSpec } from "../../config/catalog";
+import { CATALOG, SECRETS, ServiceSpec, spec } from "../../config/catalog";
 import { IMAGES } from "../policy/images";
 import { NETWORKS, PORTS, PRIVILEGES, RUN_AS_STACK_USER, SECRET_FILES } from "../policy/containers";
 import { BLOCKED, PROBES, ROUTES } from "../policy/routes";
@@ -44,6 +44,15 @@ describe("the catalog against the reviewed policy (unit)", () => {
         expect(files).toEqual(SECRET_FILES);
         // A secret belongs to a service that runs whenever a reader runs.
         for (const s of CATALOG) for (const m of s.secrets ?? []) expect({ reader: s.name, secret: m.secret, owner: [s.name, ...(s.companionOf ?? []), ...(s.requires ?? []), ...(s.startAfter ?? [])].includes(SECRETS[m.secret].service) }).toEqual({ reader: s.name, secret: m.secret, owner: true });
+    });
+
+    it("mounts what upstream needs and nothing unused: cAdvisor reaches containerd, Plex has no /transcode", () => {
+        // Docker 29's containerd image store: without the socket cAdvisor's Docker factory does not register and
+        // --docker_only drops every container (google/cadvisor v0.60.5 container/docker/factory.go, issue 3772).
+        expect(spec("cadvisor").volumes).toContainEqual({ source: { kind: "host", path: "/run/containerd" }, target: "/run/containerd", readOnly: true });
+        expect(spec("cadvisor").command).toContain("--containerd=/run/containerd/containerd.sock");
+        // Plex keeps its transcoder directory under /config unless set in its settings (docker-plex README).
+        expect(spec("plex").volumes.map((v) => v.target)).toEqual(["/config", "/data/media"]);
     });
 
     it("privileges: capabilities, devices and the user each container runs as", () => {
