@@ -15,7 +15,7 @@ export interface FirewallArgs {
     dependsOn?: pulumi.Input<pulumi.Resource>[];
 }
 
-/** UFW on the host (default deny, SSH limited, public ports only) and a DOCKER-USER block that published ports cannot walk around. */
+/** UFW on the host (default deny, sshd allowed and left to the sshd jail, public ports only) and a DOCKER-USER block that published ports cannot walk around. */
 export class Firewall extends pulumi.ComponentResource {
     readonly policy: FirewallPolicy;
     readonly packages: pulumi.CustomResource;
