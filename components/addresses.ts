@@ -1,6 +1,7 @@
 import { ServiceName, spec } from "../config/catalog";
 import { hostOf, privatePort } from "../config/placement";
-import { EDGE_HOST, StackConfig } from "../config/types";
+import { StackConfig } from "../config/types";
+import { privateAddressOf } from "./crossHost";
 
 /** Where an app answers, as a client on some host connects to it. */
 export interface Address {
@@ -19,8 +20,6 @@ export function addresses(config: Pick<StackConfig, "host" | "hosts" | "services
     return (service, from, port = spec(service).port) => {
         const at = hostOf(config, service);
         if (at === from) return { host: service, port };
-        const privateAddress = at === EDGE_HOST ? config.host.privateAddress : config.hosts[at].privateAddress;
-        if (!privateAddress) throw new Error(`${service} runs on ${at}, which has no private address (validated before)`);
-        return { host: privateAddress, port: privatePort(spec(service), port) };
+        return { host: privateAddressOf(config, at), port: privatePort(spec(service), port) };
     };
 }
