@@ -32,8 +32,6 @@ export interface ServiceGroupArgs {
 /** A group of catalog services; the group classes only add what is special to them. */
 export abstract class ServiceGroup extends pulumi.ComponentResource {
     readonly services: Partial<Record<ServiceName, Service>> = {};
-    /** The copies of a per-host exporter (node-exporter, cAdvisor) on the hosts other than the edge host. */
-    readonly onOtherHosts: { host: string; service: ServiceName; instance: Service }[] = [];
 
     protected constructor(type: string, group: Group, name: string, args: ServiceGroupArgs, opts?: pulumi.ComponentResourceOptions) {
         super(type, name, {}, opts);
@@ -43,10 +41,10 @@ export abstract class ServiceGroup extends pulumi.ComponentResource {
             const site = args.sites.get(hostOf(config, spec.name))!;
             this.services[spec.name] = this.place(`${name}-${spec.name}`, spec, site, args, enabled);
             args.started.set(spec.name, this.services[spec.name]!);
-            // Exporters of a host's own machine (node-exporter, cAdvisor) run on every other host too.
+            // What measures or guards a host's own machine (node-exporter, cAdvisor, Fail2Ban) runs on every other host too.
             if (placementOf(spec) === "everyHost") {
                 for (const other of [...args.sites.values()].filter((s) => s.name !== EDGE_HOST)) {
-                    this.onOtherHosts.push({ host: other.name, service: spec.name, instance: this.place(`${name}-${spec.name}-${other.name}`, spec, other, args, enabled) });
+                    this.place(`${name}-${spec.name}-${other.name}`, spec, other, args, enabled);
                 }
             }
         }
