@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 
 /**
- * The folder holding Pulumi.yaml: the same from the TypeScript sources (ts-node) and from the compiled JavaScript
+ * The folder holding Pulumi.yaml: the same from the TypeScript sources and from the compiled JavaScript
  * under bin/, so the stack files and dashboards are found either way.
  */
 export const PROJECT_ROOT = ((): string => {

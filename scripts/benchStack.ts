@@ -1,7 +1,7 @@
 /**
  * The stacks `npm run bench` plans besides the example ones: the prod stack spread over N hosts, every app that may
  * move placed round-robin over all of them, all sharing one data tree (so every placement is valid).
- *   ts-node scripts/benchStack.ts --hosts N    plans it offline and prints the resource count
+ *   node -r ./scripts/transpileCache.js scripts/benchStack.ts --hosts N    plans it offline, prints the resource count
  */
 import { CATALOG } from "../config/catalog";
 import { DEMO_HOST_KEY } from "../config/examples";

@@ -175,7 +175,7 @@ export async function runOffline(config: EngineConfig, stack: string, load: () =
         true,
     );
 
-    // Pulumi captures a stack trace for every promise it creates, for leak reports only; under ts-node or jest each
+    // Pulumi captures a stack trace for every promise it creates, for leak reports only; under jest each
     // one is source-mapped frame by frame, which costs more than the program itself. Two frames say where.
     const stackTraceLimit = Error.stackTraceLimit;
     if (!process.env.MONSTERR_FULL_STACKS) Error.stackTraceLimit = 2;

@@ -260,7 +260,7 @@ describe("doctor (unit)", () => {
     });
 
     it("exits 1 on a failure and 2 on a bad call, naming the option", () => {
-        const cli = (args: string[]) => spawnSync(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--transpile-only", "scripts/doctor.ts", ...args], { cwd: path.join(__dirname, ".."), encoding: "utf8" });
+        const cli = (args: string[]) => spawnSync(process.execPath, ["-r", "./scripts/transpileCache.js", "scripts/doctor.ts", ...args], { cwd: path.join(__dirname, ".."), encoding: "utf8" });
         const bad = cli(["--stak", "prod"]);
         expect({ code: bad.status, err: bad.stderr }).toEqual({ code: 2, err: expect.stringContaining("--stak") });
         const prod = cli(["--stack", "prod"]);

@@ -13,7 +13,7 @@ describe.each(["dev", "prod"])("npm run plan -- --stack %s --out DIR", (stack) =
     let stdout: string;
     beforeAll(() => {
         out = fs.mkdtempSync(path.join(os.tmpdir(), `monsterr-plan-${stack}-`));
-        stdout = execFileSync("npx", ["ts-node", "--transpile-only", "scripts/plan.ts", "--stack", stack, "--out", out], { cwd: ROOT, encoding: "utf8" });
+        stdout = execFileSync(process.execPath, ["-r", "./scripts/transpileCache.js", "scripts/plan.ts", "--stack", stack, "--out", out], { cwd: ROOT, encoding: "utf8" });
     });
     afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
 
@@ -66,7 +66,7 @@ describe.each(["dev", "prod"])("npm run plan -- --stack %s --out DIR", (stack) =
 describe("calling the plan wrong", () => {
     const call = (args: string[]) => {
         try {
-            execFileSync("npx", ["ts-node", "--transpile-only", "scripts/plan.ts", ...args], { cwd: ROOT, encoding: "utf8", stdio: "pipe" });
+            execFileSync(process.execPath, ["-r", "./scripts/transpileCache.js", "scripts/plan.ts", ...args], { cwd: ROOT, encoding: "utf8", stdio: "pipe" });
             return { code: 0, stderr: "" };
         } catch (e) {
             const err = e as { status: number; stderr: string };

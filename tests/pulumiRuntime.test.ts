@@ -1,31 +1,40 @@
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 
 /**
- * How Pulumi loads the program: its nodejs host reads the tsconfig Pulumi.yaml names and runs ts-node with
- * `transpileOnly` when that file's compilerOptions say `noCheck` (@pulumi/pulumi cmd/run/run.js), which saves the
- * whole-program type check (~6 s, `npm run bench`) on every preview and up. `npm test` type-checks instead.
+ * How Pulumi loads the program: Pulumi.yaml turns the nodejs host's own TypeScript support off and names main.js,
+ * which loads index.ts through scripts/transpileCache.js. The pinned SDK's run.js registers ts-node only when the
+ * host says typescript, and then requires `main` and calls what it exports.
  */
 const ROOT = path.join(__dirname, "..");
-const { loadTypeScriptCompilerOptions } = require("@pulumi/pulumi/tsutils") as { loadTypeScriptCompilerOptions: (p: string) => Record<string, unknown> };
 
-describe("the Pulumi runtime's TypeScript", () => {
-    const project = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { runtime: { options: { typescript: boolean; tsconfig: string } } };
+describe("the Pulumi runtime's entry point", () => {
+    const project = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { main: string; runtime: { options: Record<string, unknown> } };
 
-    it("Pulumi reads tsconfig.pulumi.json, whose compilerOptions say noCheck, as the SDK reads them", () => {
-        expect(project.runtime.options).toMatchObject({ typescript: true, tsconfig: "tsconfig.pulumi.json" });
-        expect(loadTypeScriptCompilerOptions(path.join(ROOT, project.runtime.options.tsconfig))).toEqual({ noCheck: true });
+    it("Pulumi.yaml names main.js and turns the runtime's ts-node off", () => {
+        expect(project.main).toBe("main.js");
+        expect(project.runtime.options.typescript).toBe(false);
+        expect(project.runtime.options.tsconfig).toBeUndefined();
     });
 
-    it("the pinned SDK turns noCheck into ts-node's transpileOnly", () => {
+    it("the pinned SDK registers ts-node only when told typescript, then requires main and calls its export", () => {
         const run = fs.readFileSync(require.resolve("@pulumi/pulumi/cmd/run/run.js"), "utf8");
-        expect(run).toMatch(/transpileOnly = compilerOptions\.noCheck;/);
-        expect(run).toMatch(/const compilerOptions = tsutils\.loadTypeScriptCompilerOptions\(tsConfigPath\);/);
+        expect(run).toMatch(/const typeScript = process\.env\["PULUMI_NODEJS_TYPESCRIPT"\] === "true";/);
+        expect(run).toMatch(/if \(typeScript\) \{\n\s+const compilerOptions/);
+        expect(run).toMatch(/programExport = require\(program\);/);
+        expect(run).toMatch(/programExport instanceof Function \? programExport\(\) : programExport/);
     });
 
-    it("the tests' own tsc still type-checks everything: tsconfig.json has no noCheck, and Pulumi's extends it", () => {
-        expect(loadTypeScriptCompilerOptions(path.join(ROOT, "tsconfig.json")).noCheck).toBeUndefined();
-        expect(JSON.parse(fs.readFileSync(path.join(ROOT, "tsconfig.pulumi.json"), "utf8")).extends).toBe("./tsconfig.json");
+    it("main.js, required by plain Node as run.js does, exports the program of index.ts without loading ts-node", () => {
+        const probe = `
+            const program = require(${JSON.stringify(path.join(ROOT, "main.js"))});
+            const fromLoader = require(${JSON.stringify(path.join(ROOT, "index.ts"))});
+            const tsNode = Object.keys(require.cache).some((f) => f.includes("/node_modules/ts-node/"));
+            console.log(JSON.stringify({ kind: typeof program, same: program === fromLoader, tsNode, name: program.name }));`;
+        const r = spawnSync(process.execPath, ["-e", probe], { cwd: ROOT, encoding: "utf8" });
+        expect(r.stderr).toBe("");
+        expect(JSON.parse(r.stdout)).toEqual({ kind: "function", same: true, tsNode: false, name: "program" });
     });
 });

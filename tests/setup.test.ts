@@ -212,7 +212,7 @@ describe("npm run setup in a real terminal (tmux)", () => {
 
     it("a bad domain is refused on the spot, fixed, and the finished stack file is the expected one", async () => {
         const dir = fs.mkdtempSync(path.join(tmp, "tty-"));
-        const cmd = `cd ${ROOT} && npx ts-node --transpile-only scripts/setup.ts --stack tty --dir ${dir}; echo "setup exited $?"; sleep 600`;
+        const cmd = `cd ${ROOT} && node -r ./scripts/transpileCache.js scripts/setup.ts --stack tty --dir ${dir}; echo "setup exited $?"; sleep 600`;
         tmux("new-session", "-d", "-s", session, "-x", "200", "-y", "60", cmd);
         await waitFor(/Domain the apps live under/);
         type("bad_domain");
@@ -295,7 +295,7 @@ describe("npm run setup in a real terminal (tmux)", () => {
     });
 
     it("refuses to prompt when stdin is not a terminal", () => {
-        const r = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin.js"), "--transpile-only", "scripts/setup.ts", "--stack", "x", "--dir", tmp], { cwd: ROOT, input: "", encoding: "utf8" });
+        const r = spawnSync(process.execPath, ["-r", "./scripts/transpileCache.js", "scripts/setup.ts", "--stack", "x", "--dir", tmp], { cwd: ROOT, input: "", encoding: "utf8" });
         expect({ code: r.status, err: r.stderr.trim() }).toEqual({ code: 2, err: expect.stringContaining("stdin: is not a terminal, so the setup cannot ask. Fix: run it in a terminal, or give --answers FILE --yes") });
     });
 });
