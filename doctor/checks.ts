@@ -1,5 +1,8 @@
-import { CATALOG } from "../config/catalog";
+import { crossHostFlows, privateAddressOf, publishedPrivately } from "../components/crossHost";
+import { CATALOG, spec } from "../config/catalog";
+import { EDGE_HOST, privatePort, servicesOn } from "../config/placement";
 import { ValidConfig } from "../config/validate";
+import { usesDataTree } from "../config/validatePlacement";
 import { DATA_FOLDERS, HostFacts } from "./facts";
 
 export type Status = "pass" | "warn" | "fail";
@@ -47,22 +50,35 @@ function sizeKb(size: string): number {
     return (Number(m[1]) * { MB: 1e6, GB: 1e9, TB: 1e12 }[m[2] as "MB" | "GB" | "TB"]) / 1024;
 }
 
-/** The host ports the stack publishes: what must be free (or already Monsterr's) before `up`. */
-export function wantedPorts(config: ValidConfig): string[] {
+/** The host ports the stack publishes on a host: what must be free (or already Monsterr's) before `up`. */
+export function wantedPorts(config: ValidConfig, host = EDGE_HOST): string[] {
     const ports = new Set<string>();
-    for (const s of CATALOG.filter((x) => config.services[x.name].enabled)) {
+    const flows = crossHostFlows(config);
+    for (const s of servicesOn(config, host).map(spec)) {
         if (s.hostNetwork && s.route && s.port > 0) ports.add(`tcp:${s.port}`);
         if (config.services[s.name].behindVpn) continue;
         for (const p of s.publish ?? []) ports.add(`${p.protocol}:${p.external === "torrentPort" ? config.torrentPort : p.external}`);
+        for (const p of publishedPrivately(flows, s.name, host)) ports.add(`tcp:${privatePort(s, p)}`);
     }
     return [...ports].sort();
 }
 
+/** The host paths the containers placed on a host are given as devices (`/dev/net/tun`, `/dev/dri`...). */
+export function wantedDevices(config: ValidConfig, host = EDGE_HOST): Map<string, string[]> {
+    const byPath = new Map<string, string[]>();
+    for (const name of servicesOn(config, host)) {
+        for (const d of config.services[name].devices ?? spec(name).devices ?? []) byPath.set(d, [...(byPath.get(d) ?? []), name]);
+    }
+    return byPath;
+}
+
 /** Everything the doctor checks on the host, from its facts. */
-export function hostChecks(config: ValidConfig, f: HostFacts): CheckResult[] {
+export function hostChecks(config: ValidConfig, f: HostFacts, host = EDGE_HOST): CheckResult[] {
     const out: CheckResult[] = [];
-    const ssh = config.host.kind === "ssh";
-    const user = ssh && config.host.kind === "ssh" ? config.host.user : "you";
+    const target = host === EDGE_HOST ? config.host : config.hosts[host];
+    const ssh = target.kind === "ssh";
+    const user = target.kind === "ssh" ? target.user : "you";
+    const here = servicesOn(config, host);
 
     // A local (dev) stack runs as its user with no firewall of Monsterr's: only Docker itself matters there.
     if (!ssh) {
@@ -89,28 +105,45 @@ export function hostChecks(config: ValidConfig, f: HostFacts): CheckResult[] {
 
     // Host-network services (Plex) publish nothing through Docker: their catalog ports are Monsterr's own while they run.
     const ownHostPorts = CATALOG.filter((s) => s.hostNetwork && s.port > 0 && f.monsterrHostNetwork.includes(s.name)).map((s) => `tcp:${s.port}`);
-    const taken = wantedPorts(config).filter((p) => f.listening.includes(p) && !f.monsterrPorts.includes(p) && !ownHostPorts.includes(p));
+    const wanted = wantedPorts(config, host);
+    const taken = wanted.filter((p) => f.listening.includes(p) && !f.monsterrPorts.includes(p) && !ownHostPorts.includes(p));
     out.push(
         taken.length
             ? fail("ports", `already in use on the host by something else: ${taken.join(", ")}`, `find the program with sudo ss -ltnup | grep -E ':(${taken.map((p) => p.split(":")[1]).join("|")})\\b' and stop it, or move it (another web server on 80/443 is the usual one)`)
-            : pass("ports", `free or Monsterr's own: ${wantedPorts(config).join(", ")}`),
+            : pass("ports", `free or Monsterr's own: ${wanted.join(", ") || "none"}`),
     );
+
+    if (Object.keys(config.hosts).length > 0) {
+        // Docker binds the ports other hosts use to this address: without it no container that publishes one starts.
+        const address = privateAddressOf(config, host);
+        const key = host === EDGE_HOST ? "host.privateAddress" : `hosts.${host}.privateAddress`;
+        out.push(
+            f.addresses.includes(address)
+                ? pass("private address", `${address} is on the host`)
+                : fail("private address", `${address} (${key}) is not on any interface of the host (it has ${f.addresses.join(", ") || "no IPv4 address"})`, `bring the private link up on the host (its LAN address, WireGuard or Tailscale interface), or set ${key} to the address it has there`),
+        );
+    }
+    for (const [device, apps] of wantedDevices(config, host)) {
+        out.push(
+            f.devicesPresent[device]
+                ? pass("devices", `${device} (${apps.join(", ")}) exists`)
+                : fail("devices", `${device} does not exist on the host: ${apps.join(", ")} would not start`, device.startsWith("/dev/dri") ? `install the GPU's driver, or take ${device} out of services.${apps[0]}.devices` : `load its kernel module (for /dev/net/tun: sudo modprobe tun), or turn ${apps.join(", ")} off`),
+        );
+    }
 
     const configKb = f.freeKb[config.storage.configRoot] ?? 0;
-    const configNeed = sizeKb(config.monitoring.retentionSize) + CONFIG_SLACK_GIB * GIB_KB;
-    out.push(configKb >= configNeed ? pass("disk: config root", `${gib(configKb)} free at ${config.storage.configRoot}`) : fail("disk: config root", `${gib(configKb)} free at ${config.storage.configRoot}, less than Prometheus' ${config.monitoring.retentionSize} plus ${CONFIG_SLACK_GIB} GiB for the apps`, `free space there, move storage.configRoot to a bigger disk, or lower monitoring.retentionSize`));
-    const dataKb = f.freeKb[config.storage.dataRoot] ?? 0;
-    out.push(dataKb >= DATA_MIN_GIB * GIB_KB ? pass("disk: data tree", `${gib(dataKb)} free at ${config.storage.dataRoot}`) : fail("disk: data tree", `${gib(dataKb)} free at ${config.storage.dataRoot}, less than ${DATA_MIN_GIB} GiB`, "point storage.dataRoot at the disk for your media"));
-    const devices = new Set(DATA_FOLDERS.map((d) => f.devices[d]));
+    const prometheus = here.includes("prometheus");
+    const configNeed = (prometheus ? sizeKb(config.monitoring.retentionSize) : 0) + CONFIG_SLACK_GIB * GIB_KB;
     out.push(
-        devices.size === 1 && !devices.has(undefined as unknown as string)
-            ? pass("hardlinks", `${DATA_FOLDERS.map((d) => `${config.storage.dataRoot}/${d}`).join(", ")} are on one filesystem`)
-            : fail("hardlinks", `${DATA_FOLDERS.map((d) => `${d}: device ${f.devices[d] ?? "?"}`).join(", ")}: downloads would be copied into the library, not hardlinked or moved`, `keep torrents/, usenet/ and media/ under ${config.storage.dataRoot} on one filesystem (one mount, not one per folder)`),
+        configKb >= configNeed
+            ? pass("disk: config root", `${gib(configKb)} free at ${config.storage.configRoot}`)
+            : fail("disk: config root", `${gib(configKb)} free at ${config.storage.configRoot}, less than ${prometheus ? `Prometheus' ${config.monitoring.retentionSize} plus ` : ""}${CONFIG_SLACK_GIB} GiB for the apps`, `free space there, move storage.configRoot to a bigger disk${prometheus ? ", or lower monitoring.retentionSize" : ""}`),
     );
-
+    if (here.some((n) => usesDataTree(spec(n)))) out.push(...dataTreeChecks(config, f));
     const memGib = f.memKb / GIB_KB;
-    const caps = CATALOG.filter((s) => config.services[s.name].enabled).reduce((n, s) => n + config.services[s.name].memoryMb, 0) / 1024;
-    if (f.cpus < MIN_CPUS || memGib < MIN_MEMORY_GIB) {
+    const caps = here.reduce((n, name) => n + config.services[name].memoryMb, 0) / 1024;
+    // The minimum is the whole stack's; another host's share is judged by the memory limits below.
+    if (host === EDGE_HOST && (f.cpus < MIN_CPUS || memGib < MIN_MEMORY_GIB)) {
         out.push(warn("cpu and memory", `${f.cpus} cores, ${memGib.toFixed(1)} GiB: below the ${MIN_CPUS} cores and 8 GB the default set is sized for`, "turn off apps you do not use (README, Requirements) or use a bigger host"));
     } else {
         out.push(pass("cpu and memory", `${f.cpus} cores, ${memGib.toFixed(1)} GiB`));
@@ -124,5 +157,19 @@ export function hostChecks(config: ValidConfig, f: HostFacts): CheckResult[] {
     const tested = TESTED_OS[f.os.id]?.includes(f.os.version);
     out.push(tested ? pass("os", f.os.pretty) : warn("os", `${f.os.pretty || "unknown system"}: not a system the host scripts are tested on`, "Debian 12 is tested; Ubuntu 22.04/24.04 share its tools; elsewhere ufw, iptables and apt-get must exist"));
     out.push(f.zoneinfo ? pass("time zone", `${config.timezone} is in the host's zoneinfo`) : fail("time zone", `${config.timezone} is not in /usr/share/zoneinfo on the host`, "pulumi config set monsterr:timezone Europe/Berlin (a name from timedatectl list-timezones), or install tzdata on the host"));
+    return out;
+}
+
+/** Room for the media, and one filesystem for downloads and library (hardlinks): where an app writes the data tree. */
+function dataTreeChecks(config: ValidConfig, f: HostFacts): CheckResult[] {
+    const out: CheckResult[] = [];
+    const dataKb = f.freeKb[config.storage.dataRoot] ?? 0;
+    out.push(dataKb >= DATA_MIN_GIB * GIB_KB ? pass("disk: data tree", `${gib(dataKb)} free at ${config.storage.dataRoot}`) : fail("disk: data tree", `${gib(dataKb)} free at ${config.storage.dataRoot}, less than ${DATA_MIN_GIB} GiB`, "point storage.dataRoot at the disk for your media"));
+    const devices = new Set(DATA_FOLDERS.map((d) => f.devices[d]));
+    out.push(
+        devices.size === 1 && !devices.has(undefined as unknown as string)
+            ? pass("hardlinks", `${DATA_FOLDERS.map((d) => `${config.storage.dataRoot}/${d}`).join(", ")} are on one filesystem`)
+            : fail("hardlinks", `${DATA_FOLDERS.map((d) => `${d}: device ${f.devices[d] ?? "?"}`).join(", ")}: downloads would be copied into the library, not hardlinked or moved`, `keep torrents/, usenet/ and media/ under ${config.storage.dataRoot} on one filesystem (one mount, not one per folder)`),
+    );
     return out;
 }

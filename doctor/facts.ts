@@ -30,13 +30,17 @@ export interface HostFacts {
     os: { id: string; version: string; pretty: string };
     /** The stack's time zone exists in the host's zoneinfo. */
     zoneinfo: boolean;
+    /** The host's IPv4 addresses, from every interface (the private link's among them). */
+    addresses: string[];
+    /** Which of the device paths asked about exist on the host. */
+    devicesPresent: Record<string, boolean>;
 }
 
 /** The folders whose device must be the same: where downloads land and where the library is. */
 export const DATA_FOLDERS = ["torrents", "usenet", "media"];
 
-/** The fact-gathering script; every command may fail without stopping the others. */
-export function factsScript(roots: { configRoot: string; dataRoot: string }, timezone: string): string {
+/** The fact-gathering script; every command may fail without stopping the others. `devices`: paths to look for. */
+export function factsScript(roots: { configRoot: string; dataRoot: string }, timezone: string, devices: string[] = []): string {
     // The nearest existing folder of a path: df and stat need one that exists.
     const near = 'near() { p=$1; while [ ! -e "$p" ]; do p=$(dirname "$p"); done; printf "%s" "$p"; }';
     const lines = [
@@ -63,6 +67,8 @@ export function factsScript(roots: { configRoot: string; dataRoot: string }, tim
         '. /etc/os-release 2>/dev/null || true',
         'echo "osId=${ID:-}"; echo "osVersion=${VERSION_ID:-}"; echo "osPretty=${PRETTY_NAME:-}"',
         `if [ -f /usr/share/zoneinfo/${shQuote(timezone)} ]; then echo zoneinfo=1; else echo zoneinfo=0; fi`,
+        "echo \"addresses=$(ip -o -4 addr show 2>/dev/null | awk '{split($4,a,\"/\"); print a[1]}' | tr '\\n' ',')\"",
+        ...devices.map((d) => `if [ -e ${shQuote(d)} ]; then echo "device-path ${d}=1"; else echo "device-path ${d}=0"; fi`),
     ];
     return lines.join("\n") + "\n";
 }
@@ -94,5 +100,7 @@ export function parseFacts(stdout: string): HostFacts {
         memKb: Number(kv.get("memKb") ?? 0),
         os: { id: kv.get("osId") ?? "", version: kv.get("osVersion") ?? "", pretty: kv.get("osPretty") ?? "" },
         zoneinfo: kv.get("zoneinfo") === "1",
+        addresses: list(kv.get("addresses")),
+        devicesPresent: Object.fromEntries(Object.entries(byPrefix("device-path ")).map(([k, v]) => [k, v === "1"])),
     };
 }

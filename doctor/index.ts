@@ -1,8 +1,9 @@
 import { spawnSync } from "child_process";
-import { EXAMPLE_DOMAIN, DEMO_HOST_KEY } from "../config/examples";
+import { EXAMPLE_DOMAIN, isDemoHostKey } from "../config/examples";
+import { EDGE_HOST } from "../config/placement";
 import { ValidConfig } from "../config/validate";
-import { CheckResult, hostChecks } from "./checks";
-import { runOnHost } from "./connect";
+import { CheckResult, hostChecks, wantedDevices } from "./checks";
+import { SshHost, runOnHost } from "./connect";
 import { dnsChecks } from "./dns";
 import { factsScript, parseFacts } from "./facts";
 
@@ -16,35 +17,53 @@ export interface DoctorOptions {
 /** Example values the committed stack files carry: a stack holding one cannot be deployed. */
 export function settingsChecks(config: ValidConfig): CheckResult[] {
     const out: CheckResult[] = [];
+    const ssh = sshHosts(config);
     const examples: [string, string][] = [
         ["domain", config.domain],
         ["adminEmail", config.adminEmail.split("@").pop() ?? ""],
-        ...(config.host.kind === "ssh" ? ([["host.address", config.host.address]] as [string, string][]) : []),
+        ...ssh.map(([key, h]): [string, string] => [`${key}.address`, h.address]),
     ];
     for (const [key, value] of examples.filter(([, v]) => EXAMPLE_DOMAIN.test(v))) {
         out.push({ check: "settings", status: "fail", detail: `monsterr:${key} is still the example value (${value})`, fix: `pulumi config set ${key.includes(".") ? `--path monsterr:${key}` : `monsterr:${key}`} <yours>` });
     }
-    if (config.host.kind === "ssh" && config.host.hostKey.includes(DEMO_HOST_KEY)) {
-        out.push({ check: "settings", status: "fail", detail: "monsterr:host.hostKey is the example key, which no host has", fix: "run npm run doctor again after pinning: it shows the key your host presents and its fingerprint to compare" });
+    for (const [key] of ssh.filter(([, h]) => isDemoHostKey(h.hostKey))) {
+        out.push({ check: "settings", status: "fail", detail: `monsterr:${key}.hostKey is the example key, which no host has`, fix: "run npm run doctor again after pinning: it shows the key your host presents and its fingerprint to compare" });
     }
     return out.length ? out : [{ check: "settings", status: "pass", detail: "no example values left" }];
 }
 
-/** Every check against the stack's host, in the order a newcomer fixes them. */
+/** The stack's SSH hosts with the key their settings live under: `host` (the edge host), then `hosts.<name>`. */
+function sshHosts(config: ValidConfig): [string, SshHost][] {
+    const edge: [string, SshHost][] = config.host.kind === "ssh" ? [["host", config.host]] : [];
+    return [...edge, ...Object.entries(config.hosts).map(([name, h]): [string, SshHost] => [`hosts.${name}`, h])];
+}
+
+/**
+ * Every check against the stack's hosts, in the order a newcomer fixes them: the edge host, then each other host
+ * (`monsterr:hosts`) with its checks named after it.
+ */
 export async function runDoctor(config: ValidConfig, opts: DoctorOptions = {}): Promise<CheckResult[]> {
     const results = settingsChecks(config);
-    const script = factsScript(config.storage, config.timezone);
     const placeholder = (key: string) => results.some((r) => r.status === "fail" && r.detail.startsWith(`monsterr:${key} `));
-    if (config.host.kind === "ssh") {
-        // An example address or key names no host to ask: the settings' failures say what to fill in first.
-        if (placeholder("host.address") || placeholder("host.hostKey")) return results;
-        const session = runOnHost(config.host, script, opts.identity);
-        results.push(...session.checks);
-        if (session.stdout !== undefined) results.push(...hostChecks(config, parseFacts(session.stdout)));
-        if (config.tls.mode === "letsencrypt" && !placeholder("domain")) results.push(...(await dnsChecks(config.domain, config.host.address, opts.dnsServers)));
-    } else {
-        const r = spawnSync("/bin/sh", ["-s"], { input: script, encoding: "utf8" });
-        results.push(...hostChecks(config, parseFacts(r.stdout)));
+    const several = Object.keys(config.hosts).length > 0;
+    for (const host of [EDGE_HOST, ...Object.keys(config.hosts)]) {
+        const script = factsScript(config.storage, config.timezone, [...wantedDevices(config, host).keys()]);
+        const named = (checks: CheckResult[]) => (several ? checks.map((c) => ({ ...c, check: `${host}: ${c.check}` })) : checks);
+        const target = host === EDGE_HOST ? config.host : config.hosts[host];
+        if (target.kind === "ssh") {
+            // An example address or key names no host to ask: the settings' failures say what to fill in first.
+            const key = host === EDGE_HOST ? "host" : `hosts.${host}`;
+            if (placeholder(`${key}.address`) || placeholder(`${key}.hostKey`)) continue;
+            const session = runOnHost(target, script, opts.identity);
+            results.push(...named(session.checks));
+            if (session.stdout !== undefined) results.push(...named(hostChecks(config, parseFacts(session.stdout), host)));
+        } else {
+            const r = spawnSync("/bin/sh", ["-s"], { input: script, encoding: "utf8" });
+            results.push(...hostChecks(config, parseFacts(r.stdout)));
+        }
+    }
+    if (config.host.kind === "ssh" && config.tls.mode === "letsencrypt" && !placeholder("domain") && !placeholder("host.address")) {
+        results.push(...(await dnsChecks(config.domain, config.host.address, opts.dnsServers)));
     }
     return results;
 }

@@ -1,5 +1,5 @@
 import { CATALOG, ServiceName } from "../config/catalog";
-import { DEMO_HOST_KEY, EXAMPLE_DOMAIN } from "../config/examples";
+import { EXAMPLE_DOMAIN, isDemoHostKey } from "../config/examples";
 import { NO_RECEIVER_WARNING, hasReceiver } from "../config/alerting";
 import { validateEngineConfig } from "../config/load";
 import { servicesOn } from "../config/placement";
@@ -71,8 +71,11 @@ export function summarize(resources: PlannedResource[], outputs: Record<string, 
         const v = values[key] ?? "";
         if (EXAMPLE_DOMAIN.test(v.split("@").pop() ?? "")) warnings.push(`${key} is still the example value ${v}: pulumi config set ${key} <yours>`);
     }
-    if (String(host.hostKey ?? "").includes(DEMO_HOST_KEY)) warnings.push("monsterr:host.hostKey is the demo key, which no host has: pin your host's key (README, Deploy to your server)");
-    if (typeof host.address === "string" && EXAMPLE_DOMAIN.test(host.address)) warnings.push(`monsterr:host.address is still the example value ${host.address}`);
+    const others = Object.entries(json(values["monsterr:hosts"])).map(([name, h]): [string, Record<string, unknown>] => [`hosts.${name}`, (h ?? {}) as Record<string, unknown>]);
+    for (const [key, h] of [["host", host] as [string, Record<string, unknown>], ...others]) {
+        if (isDemoHostKey(String(h.hostKey ?? ""))) warnings.push(`monsterr:${key}.hostKey is the demo key, which no host has: pin your host's key (README, Deploy to your server)`);
+        if (typeof h.address === "string" && EXAMPLE_DOMAIN.test(h.address)) warnings.push(`monsterr:${key}.address is still the example value ${h.address}`);
+    }
     const hosts = memoryByHost(containers, config);
     if (!hosts && hostMemoryMb !== undefined && memoryLimitMb > MEMORY_OVERCOMMIT * hostMemoryMb) {
         warnings.push(`the memory limits add up to ${gib(memoryLimitMb)}, more than ${MEMORY_OVERCOMMIT}x the host's ${gib(hostMemoryMb)}: turn off apps you do not use (services.<name>.enabled false) or lower services.<name>.memoryMb`);

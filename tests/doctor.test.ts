@@ -8,6 +8,7 @@ import { runDoctor, renderResults, settingsChecks } from "../doctor";
 import { CheckResult, hostChecks } from "../doctor/checks";
 import { HostFacts } from "../doctor/facts";
 import { stackConfig } from "./support/plan";
+import { prepareDoctorHost } from "./support/doctorHost";
 import { SshHost } from "./support/sshHost/host";
 import { StubDns, startStubDns } from "./support/stubDns";
 import { scriptedAsker } from "../setup/askers";
@@ -26,9 +27,6 @@ let dns: StubDns;
 let keyFile: string;
 let config: ValidConfig;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "doctor-"));
-
-/** A docker CLI stand-in on the host (no registry here): a server version, no containers of Monsterr's yet. */
-const FAKE_DOCKER = ["#!/bin/sh", 'case "$1" in', "  version) echo 27.5.1 ;;", "  ps) case \"$*\" in *network=host*) cat /etc/monsterr-fake-ps-host 2>/dev/null || : ;; *) cat /etc/monsterr-fake-ps 2>/dev/null || : ;; esac ;;", '  *) echo "docker: $1 not simulated" >&2; exit 1 ;;', "esac", ""].join("\n");
 
 function stack(overrides: Record<string, unknown> = {}): ValidConfig {
     const engine = stackConfig("prod", {
@@ -49,15 +47,7 @@ const failed = (results: CheckResult[]) => results.filter((r) => r.status === "f
 
 beforeAll(async () => {
     host = SshHost.start("doctor");
-    host.exec(
-        [
-            `cat > /usr/local/bin/docker <<'EOF'\n${FAKE_DOCKER}EOF`,
-            "chmod 0755 /usr/local/bin/docker",
-            "groupadd -f docker && usermod -aG docker deploy",
-            "iptables -N DOCKER-USER",
-            "mkdir -p /usr/share/zoneinfo/Europe && [ -f /usr/share/zoneinfo/Europe/Berlin ] || printf 'TZif' > /usr/share/zoneinfo/Europe/Berlin",
-        ].join("\n"),
-    );
+    prepareDoctorHost(host);
     keyFile = path.join(tmp, "id");
     fs.writeFileSync(keyFile, host.clientPrivateKey(), { mode: 0o600 });
     dns = await startStubDns({ [DOMAIN]: [host.ip], [`*.${DOMAIN}`]: [host.ip] });
@@ -77,7 +67,7 @@ describe("npm run doctor on a disposable host", () => {
         console.log(`doctor against the disposable host: ${results.length} checks in ${Date.now() - t0} ms\n${renderResults(results)}`);
         expect(failed(results)).toEqual([]);
         expect(results.map((r) => r.check)).toEqual([
-            "settings", "ssh", "sudo", "docker group", "docker", "firewall backend", "ports", "disk: config root", "disk: data tree",
+            "settings", "ssh", "sudo", "docker group", "docker", "firewall backend", "ports", "devices", "disk: config root", "disk: data tree",
             "hardlinks", "cpu and memory", "memory limits", "os", "time zone", "dns: domain", "dns: subdomains",
         ]);
         expect(byCheck(results, "docker")[0].detail).toBe("Docker 27.5.1");
@@ -220,7 +210,8 @@ describe("doctor (unit)", () => {
     const facts = (over: Partial<HostFacts> = {}): HostFacts => ({
         uid: 1000, sudo: true, groups: ["deploy", "docker"], dockerVersion: "27.5.1", dockerError: "", dockerUserChain: true, iptablesVersion: "iptables v1.8.9 (legacy)",
         listening: [], monsterrPorts: [], monsterrHostNetwork: [], freeKb: { "/opt/monsterr": 100 * 1024 * 1024, "/data": 1000 * 1024 * 1024 }, devices: { torrents: "2049", usenet: "2049", media: "2049" },
-        cpus: 8, memKb: 32 * 1024 * 1024, os: { id: "ubuntu", version: "24.04", pretty: "Ubuntu 24.04 LTS" }, zoneinfo: true, ...over,
+        cpus: 8, memKb: 32 * 1024 * 1024, os: { id: "ubuntu", version: "24.04", pretty: "Ubuntu 24.04 LTS" }, zoneinfo: true,
+        addresses: ["127.0.0.1", "192.168.1.20"], devicesPresent: { "/dev/kmsg": true, "/dev/net/tun": true }, ...over,
     });
     const offline = () => {
         const engine = stackConfig("prod", { domain: DOMAIN });

@@ -3,6 +3,7 @@ import { EDGE_HOST, servicesOn } from "../config/placement";
 import { PlannedResource } from "../scripts/offline";
 import { MEMORY_OVERCOMMIT, gib, renderSummary, summarize } from "../scripts/planSummary";
 import { readStackConfig, toEngineConfig } from "../scripts/stackConfig";
+import { DEMO_FEEDER_HOST_KEY } from "../config/examples";
 import { plan } from "./support/plan";
 
 /** The plan's memory check per host (monsterr:hosts), on containers made from the validated stack: no program run. */
@@ -66,5 +67,19 @@ describe("the split plan's summary", () => {
         expect(summary.otherFirewalls![0].rules).toEqual(expect.arrayContaining(["22/tcp (sshd)", "51413/udp (qbittorrent)", "17050/tcp (sonarr, from 10.10.0.1)"]));
         expect(summary.published).toEqual(expect.arrayContaining(["10.10.0.2:17050/tcp (sonarr)", "51413/tcp (qbittorrent)", "443/tcp (nginx-proxy-manager)"]));
         expect(renderSummary("split", summary)).toMatch(/\n {4}on feeder +UFW on, incoming denied but 22\/tcp \(sshd\)/);
+    });
+});
+
+describe("the plan's example-value warnings, per host", () => {
+    it("names each host's example address and demo key by its key, the other host's too", () => {
+        const { summary } = stack({
+            host: { type: "ssh", address: "box.lan", hostKey: KEY, privateAddress: "10.0.0.1", dataShare: "nas" },
+            hosts: { feeder: { ...NAS, address: "feeder.example.com", hostKey: `ssh-ed25519 ${DEMO_FEEDER_HOST_KEY}` }, nas: { ...NAS, privateAddress: "10.0.0.3", hostKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPinnedKeyOfARealHostxxxxxxxxxxxxxxxxxxxxxx" } },
+        });
+        expect(summary.warnings.filter((w) => /hostKey|address/.test(w))).toEqual([
+            "monsterr:host.hostKey is the demo key, which no host has: pin your host's key (README, Deploy to your server)",
+            "monsterr:hosts.feeder.hostKey is the demo key, which no host has: pin your host's key (README, Deploy to your server)",
+            "monsterr:hosts.feeder.address is still the example value feeder.example.com",
+        ]);
     });
 });

@@ -1,0 +1,158 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { validateEngineConfig } from "../config/load";
+import { ValidConfig } from "../config/validate";
+import { runDoctor, renderResults, settingsChecks } from "../doctor";
+import { CheckResult, wantedDevices, wantedPorts } from "../doctor/checks";
+import { prepareDoctorHost } from "./support/doctorHost";
+import { stackConfig } from "./support/plan";
+import { SshHost } from "./support/sshHost/host";
+import { SPLIT_PUBLISHED } from "./policy/security";
+
+/**
+ * `npm run doctor` on the split stack: the edge host and the feeder, two disposable hosts joined by a private link.
+ * Each host is checked for what it runs, its checks named after it; a feeder without its private address, with a
+ * private port taken or unreachable fails on its own, and the edge host's checks still run.
+ */
+jest.setTimeout(240_000);
+
+let edge: SshHost;
+let feeder: SshHost;
+let link: string;
+let edgePrivate: string;
+let feederPrivate: string;
+let keyFile: string;
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "doctor-hosts-"));
+
+const docker = (...args: string[]) => {
+    const r = spawnSync("docker", args, { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`docker ${args.join(" ")}: ${r.stderr}`);
+    return r.stdout.trim();
+};
+
+function split(feederOver: Record<string, unknown> = {}, over: Record<string, unknown> = {}, secrets: Record<string, string> = {}): ValidConfig {
+    const engine = stackConfig("split", {
+        domain: "media.home-lab.net",
+        adminEmail: "me@home-lab.net",
+        tls: { mode: "selfsigned" },
+        host: { type: "ssh", address: edge.ip, port: 22, user: edge.user, hostKey: edge.hostKey, privateAddress: edgePrivate, dataShare: "nas" },
+        hosts: { feeder: { address: feeder.ip, port: 22, user: feeder.user, hostKey: feeder.hostKey, privateAddress: feederPrivate, dataShare: "nas", ...feederOver } },
+        ...over,
+    }, secrets);
+    return validateEngineConfig(engine.values, (k) => engine.secretKeys.includes(k));
+}
+
+/** Both hosts run apps that write the data tree (the feeder its downloads and imports, the edge host Calibre's and Audiobookshelf's). */
+const EVERY_HOST = ["ssh", "sudo", "docker group", "docker", "firewall backend", "ports", "private address", "devices", "disk: config root", "disk: data tree", "hardlinks", "cpu and memory", "memory limits", "os", "time zone"];
+
+const doctor = (c: ValidConfig = split()) => runDoctor(c, { identity: keyFile });
+const failed = (results: CheckResult[]) => results.filter((r) => r.status === "fail").map((r) => r.check);
+const one = (results: CheckResult[], check: string) => results.find((r) => r.check === check)!;
+
+beforeAll(() => {
+    edge = SshHost.start("doc2-edge");
+    feeder = SshHost.start("doc2-feeder");
+    link = `monsterr-test-doc2-link-${process.pid}`;
+    docker("network", "create", "--label", "monsterr-test=1", link);
+    for (const h of [edge, feeder]) docker("network", "connect", link, h.name);
+    const ipOn = (c: string) => docker("inspect", "-f", `{{(index .NetworkSettings.Networks "${link}").IPAddress}}`, c);
+    edgePrivate = ipOn(edge.name);
+    feederPrivate = ipOn(feeder.name);
+    for (const h of [edge, feeder]) prepareDoctorHost(h);
+    // One login key for both hosts, as a user's ssh-agent holds.
+    fs.appendFileSync(path.join(feeder.dir, "keys", "authorized_keys"), fs.readFileSync(path.join(edge.dir, "client_ed25519.pub")));
+    keyFile = path.join(tmp, "id");
+    fs.writeFileSync(keyFile, edge.clientPrivateKey(), { mode: 0o600 });
+});
+
+afterAll(() => {
+    edge?.stop();
+    feeder?.stop();
+    if (link) spawnSync("docker", ["network", "rm", link]);
+    fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+describe("the doctor on the split stack's two hosts", () => {
+    it("checks each host for what it runs, its checks named after it", async () => {
+        const t0 = Date.now();
+        const results = await doctor();
+        console.log(`doctor on two hosts: ${results.length} checks in ${Date.now() - t0} ms\n${renderResults(results)}`);
+        expect(failed(results)).toEqual([]);
+        expect(results.map((r) => r.check)).toEqual([
+            "settings",
+            ...EVERY_HOST.map((c) => `edge: ${c}`),
+            ...EVERY_HOST.map((c) => `feeder: ${c}`),
+        ]);
+        expect(one(results, "edge: private address").detail).toBe(`${edgePrivate} is on the host`);
+        expect(one(results, "feeder: ssh").detail).toBe(`logged in as deploy@${feeder.ip}:22, host key as pinned`);
+    });
+
+    it("a feeder whose private address is not on it fails on that, and says which addresses it has", async () => {
+        const results = await doctor(split({ privateAddress: "10.99.0.2" }));
+        expect(failed(results)).toEqual(["feeder: private address"]);
+        expect(one(results, "feeder: private address")).toMatchObject({
+            detail: expect.stringMatching(new RegExp(`^10\\.99\\.0\\.2 \\(hosts\\.feeder\\.privateAddress\\) is not on any interface of the host \\(it has .*${feederPrivate.replace(/\./g, "\\.")}`)),
+            fix: expect.stringContaining("or set hosts.feeder.privateAddress to the address it has there"),
+        });
+    });
+
+    it("a private port the feeder publishes, taken by another program, fails on the feeder only", async () => {
+        feeder.exec("setsid nohup nc -lk -p 17050 >/dev/null 2>&1 </dev/null &\nsleep 0.3");
+        try {
+            const results = await doctor();
+            expect(failed(results)).toEqual(["feeder: ports"]);
+            expect(one(results, "feeder: ports").detail).toBe("already in use on the host by something else: tcp:17050");
+        } finally {
+            feeder.exec("pkill -f 'nc -lk -p 17050' || true");
+        }
+    });
+
+    it("a feeder without /dev/net/tun cannot run a VPN container there", async () => {
+        const c = split({}, { vpn: { provider: "mullvad", wireguardAddresses: "10.64.222.21/32" } }, { vpnWireguardPrivateKey: "aGVsbG8gd29ybGQgdGhpcyBpcyBhIHRlc3Qga2V5IT0=" });
+        expect([...wantedDevices(c, "feeder").keys()].sort()).toEqual(["/dev/kmsg", "/dev/net/tun"]);
+        const results = await doctor(c);
+        expect(failed(results)).toEqual(["feeder: devices"]);
+        expect(results.filter((r) => r.check === "feeder: devices").map((r) => [r.status, r.detail])).toEqual([
+            ["fail", "/dev/net/tun does not exist on the host: gluetun would not start"],
+            ["pass", "/dev/kmsg (cadvisor) exists"],
+        ]);
+    });
+
+    it("an unreachable feeder fails on its own; the edge host is still checked", async () => {
+        const results = await doctor(split({ port: 2222 }));
+        expect(failed(results)).toEqual(["feeder: ssh"]);
+        expect(one(results, "feeder: ssh").detail).toContain(`cannot reach deploy@${feeder.ip}:2222`);
+        expect(results.filter((r) => r.check.startsWith("edge: ")).map((r) => r.check)).toEqual(EVERY_HOST.map((c) => `edge: ${c}`));
+    });
+});
+
+describe("the doctor's view of each host (unit)", () => {
+    const example = () => {
+        const engine = stackConfig("split");
+        return validateEngineConfig(engine.values, (k) => engine.secretKeys.includes(k));
+    };
+
+    it("asks each host for the ports it publishes: the feeder's private ports and the torrent port, the edge's public ones", () => {
+        // The reviewed table of what the split plan publishes: every app there but the proxy runs on the feeder.
+        const feeder = Object.entries(SPLIT_PUBLISHED).filter(([name]) => name !== "nginx-proxy-manager").flatMap(([, ports]) => ports.map((p) => p.replace(/^.*:(\d+)->\d+\/(tcp|udp)$/, "$2:$1")));
+        expect(feeder).toHaveLength(19);
+        expect(wantedPorts(example(), "feeder")).toEqual([...new Set(feeder)].sort());
+        expect(wantedPorts(example(), "edge")).toEqual(["tcp:32400", "tcp:443", "tcp:80"].sort());
+    });
+
+    it("refuses the split stack's example values for both hosts, and asks neither", async () => {
+        const results = settingsChecks(example());
+        expect(results.map((r) => r.detail)).toEqual([
+            "monsterr:domain is still the example value (media.example.com)",
+            "monsterr:adminEmail is still the example value (example.com)",
+            "monsterr:host.address is still the example value (media.example.com)",
+            "monsterr:hosts.feeder.address is still the example value (feeder.example.com)",
+            "monsterr:host.hostKey is the example key, which no host has",
+            "monsterr:hosts.feeder.hostKey is the example key, which no host has",
+        ]);
+        expect(results.find((r) => r.detail.startsWith("monsterr:hosts.feeder.address"))!.fix).toBe("pulumi config set --path monsterr:hosts.feeder.address <yours>");
+        expect((await runDoctor(example())).map((r) => r.check)).toEqual(results.map((r) => r.check));
+    });
+});
