@@ -87,7 +87,7 @@ export class MediaServer extends pulumi.ComponentResource {
             { parent: this, dependsOn: [this.host.directories] },
         );
 
-        const groupArgs: ServiceGroupArgs = { config, host: this.host, networks: this.networks, sites, flows, secrets: this.secrets, started: new Map() };
+        const groupArgs: ServiceGroupArgs = { config, host: this.host, networks: this.networks, sites, flows, secrets: this.secrets, started: new Map(), copies: new Map() };
         this.core = new Core(`${name}-core`, groupArgs, { parent: this });
         const media = new Media(`${name}-media`, groupArgs, { parent: this });
         // Plex's own token, once it is claimed: Tautulli reads it from its environment (it has no _FILE form).

@@ -25,6 +25,8 @@ export interface ServiceGroupArgs {
     vars?: Record<string, string>;
     /** Every service created so far, in any group: what `startAfter` entries wait for. */
     started: Map<ServiceName, Service>;
+    /** The copies on other hosts created so far (`<host>/<service>`): what a copy there waits for. */
+    copies: Map<string, Service>;
     /** Deploy-time environment for some services, with what it comes from (see ServiceArgs.extraEnv). */
     extraEnv?: Partial<Record<ServiceName, { env: pulumi.Input<string[]>; dependsOn: pulumi.Resource[] }>>;
 }
@@ -44,7 +46,7 @@ export abstract class ServiceGroup extends pulumi.ComponentResource {
             // What measures or guards a host's own machine (node-exporter, cAdvisor, Fail2Ban) runs on every other host too.
             if (placementOf(spec) === "everyHost") {
                 for (const other of [...args.sites.values()].filter((s) => s.name !== EDGE_HOST)) {
-                    this.place(`${name}-${spec.name}-${other.name}`, spec, other, args, enabled);
+                    args.copies.set(`${other.name}/${spec.name}`, this.place(`${name}-${spec.name}-${other.name}`, spec, other, args, enabled));
                 }
             }
         }
@@ -73,20 +75,23 @@ export abstract class ServiceGroup extends pulumi.ComponentResource {
                 files: build ? build({ config: local.config, secrets: args.secrets, enabled: local.enabled, proxyAddress, parent: this, name: resourceName }) : [],
                 ...(args.extraEnv?.[spec.name] ? { extraEnv: args.extraEnv[spec.name]!.env } : {}),
                 ...(config.services[spec.name].behindVpn ? { vpn: vpnContainer(spec.name, args.started) } : {}),
-                dependsOn: [site.host.directories, ...startAfter(spec.name, spec.startAfter ?? [], config, args.started), ...(args.extraEnv?.[spec.name]?.dependsOn ?? [])],
+                dependsOn: [site.host.directories, ...startAfter(spec.name, spec.startAfter ?? [], config, args, site.name), ...(args.extraEnv?.[spec.name]?.dependsOn ?? [])],
             },
             { parent: this },
         );
     }
 }
 
-/** The containers a service starts after; each must exist already (catalog order) when it is enabled. */
-function startAfter(service: ServiceName, names: ServiceName[], config: StackConfig, started: Map<ServiceName, Service>): pulumi.Resource[] {
+/**
+ * The containers a service starts after; each must exist already (catalog order) when it is enabled. On a host
+ * other than the edge host only those running there count (Fail2Ban's copy there has no proxy log to wait for).
+ */
+function startAfter(service: ServiceName, names: ServiceName[], config: StackConfig, args: Pick<ServiceGroupArgs, "started" | "copies">, site: string): pulumi.Resource[] {
     return names.flatMap((n) => {
         if (!config.services[n].enabled) return [];
-        const s = started.get(n);
-        if (!s) throw new Error(`catalog: ${service} starts after ${n}, which comes later in the catalog`);
-        return [s.container];
+        const s = site === EDGE_HOST || hostOf(config, n) === site ? args.started.get(n) : args.copies.get(`${site}/${n}`);
+        if (!s && (site === EDGE_HOST || hostOf(config, n) === site)) throw new Error(`catalog: ${service} starts after ${n}, which comes later in the catalog`);
+        return s ? [s.container] : [];
     });
 }
 

@@ -50,6 +50,10 @@ describe("monitoring on several hosts (split stack)", () => {
             { targets: ["cadvisor:8080"], labels: { host: "edge" } },
             { targets: ["10.10.0.2:17250"], labels: { host: "feeder" } },
         ]);
+        expect(job("fail2ban-exporter")).toEqual([
+            { targets: ["fail2ban-exporter:9191"], labels: { host: "edge" } },
+            { targets: ["10.10.0.2:17350"], labels: { host: "feeder" } },
+        ]);
         expect(job("exportarr-sonarr")).toEqual([{ targets: ["10.10.0.2:17270"], labels: { host: "feeder" } }]);
         expect(job("authelia")).toEqual([{ targets: ["authelia:9959"], labels: { host: "edge" } }]);
         const r = runProgram("promtool", ["check", "config", "--syntax-only", path.join(tmp, "prometheus.yml")]);
@@ -124,6 +128,19 @@ describe("monitoring on several hosts (split stack)", () => {
                     { eval_time: "40h", alertname: "BackupTooOld", exp_alerts: [{ exp_labels: { severity: "critical", scope: "host", host: "feeder" }, exp_annotations: annotations("BackupTooOld") }] },
                 ],
             },
+        ]);
+    });
+
+    it("a wave of bans is each host's own: one host's storm fires with its name, two quiet hosts do not add up to one", () => {
+        const rule = (yaml.load(split.files.get(`${PROM}/rules/security.yml`)!) as { groups: { rules: { alert?: string; expr: string; labels: Record<string, string>; annotations: Record<string, string> }[] }[] }).groups[0].rules.find((r) => r.alert === "BanStorm")!;
+        expect(rule.expr).toMatch(/^sum by \(host\) \(/);
+        const bans = (host: string, perMinute: number) => ({ series: `f2b_jail_banned_total{job="fail2ban-exporter", instance="${host}:9191", host="${host}", jail="sshd"}`, values: `0+${perMinute}x30` });
+        const fired = (host: string) => [{ exp_labels: { ...rule.labels, host }, exp_annotations: { summary: "30 addresses banned in 15 minutes", description: rule.annotations.description } }];
+        promtoolTest("ban-storm-per-host", ["rules/security.yml"], [
+            // 15 new bans in 15 minutes on each host: 30 together, but neither host is under attack.
+            { interval: "1m", input_series: [bans("edge", 1), bans("feeder", 1)], alert_rule_test: [{ eval_time: "20m", alertname: "BanStorm", exp_alerts: [] }] },
+            // 30 on the feeder alone, none at the edge.
+            { interval: "1m", input_series: [bans("edge", 0), bans("feeder", 2)], alert_rule_test: [{ eval_time: "20m", alertname: "BanStorm", exp_alerts: fired("feeder") }] },
         ]);
     });
 });

@@ -48,4 +48,18 @@ describe("the split plan's addresses", () => {
         const token = p.resources.find((r) => r.type.endsWith("PlexToken"))!;
         expect((reveal(token.inputs) as { connection: { host: string } }).connection.host).toBe("feeder.example.com");
     });
+
+    it("runs Fail2Ban's exporter beside each host's Fail2Ban, and a copy on the feeder waits for nothing of the edge host's", async () => {
+        const p = await plan("split");
+        const exporter = p.resources.find((r) => r.name === "monsterr-monitoring-fail2ban-exporter-feeder-container")!;
+        expect((reveal(exporter.inputs) as { volumes: unknown[] }).volumes).toEqual([{ containerPath: "/var/run/fail2ban", hostPath: "/opt/monsterr/fail2ban/run", readOnly: true }]);
+        const waits = p.waitsFor("monsterr-monitoring-fail2ban-exporter-feeder-container");
+        expect(waits).toContain("monsterr-core-fail2ban-feeder-container");
+        expect(waits).not.toContain("monsterr-core-fail2ban-container");
+        const edgeContainers = (n: string) => [...p.waitsFor(n)].filter((w) => w.endsWith("-container") && !w.includes("-feeder-"));
+        expect(edgeContainers("monsterr-core-fail2ban-feeder-container")).toEqual([]);
+        expect(edgeContainers("monsterr-monitoring-fail2ban-exporter-feeder-container")).toEqual([]);
+        // On the edge host Fail2Ban still starts after the proxy and Authelia, whose logs its jails read.
+        expect([...p.waitsFor("monsterr-core-fail2ban-container")]).toEqual(expect.arrayContaining(["monsterr-core-nginx-proxy-manager-container", "monsterr-core-authelia-container"]));
+    });
 });

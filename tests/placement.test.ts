@@ -19,10 +19,10 @@ const issue = (raw: Record<string, unknown>, key: string) => issuesOf(raw).find(
 const enabled = (c: ReturnType<typeof validateConfig>) => CATALOG.filter((s) => c.services[s.name].enabled).map((s) => s.name);
 
 describe("the catalog's placements", () => {
-    it("lets the apps move, runs node-exporter, cAdvisor and Fail2Ban on every host, keeps everything else on the edge host", () => {
+    it("lets the apps move, runs node-exporter, cAdvisor, Fail2Ban and its exporter on every host, keeps everything else on the edge host", () => {
         const by = (p: string) => CATALOG.filter((s) => placementOf(s) === p).map((s) => s.name).sort();
         expect(by("any")).toEqual(["audiobookshelf", "bazarr", "calibre", "lidarr", "nzbget", "overseerr", "plex", "prowlarr", "qbittorrent", "radarr", "readarr", "sonarr", "tautulli", "watchlist"]);
-        expect(by("everyHost")).toEqual(["cadvisor", "fail2ban", "node-exporter"]);
+        expect(by("everyHost")).toEqual(["cadvisor", "fail2ban", "fail2ban-exporter", "node-exporter"]);
         expect(placementOf(spec("authelia"))).toBe("edge");
         expect(spec("authelia").placement).toBeUndefined();
     });
@@ -85,7 +85,7 @@ describe("a stack of two hosts", () => {
         expect(hostOf(c, "authelia")).toBe(EDGE_HOST);
         // node-exporter says edge and runs on every other host too
         expect(hostOf(c, "node-exporter")).toBe(EDGE_HOST);
-        expect(servicesOn(c, "nas")).toEqual(["fail2ban", "plex", "sonarr", "gluetun", "qbittorrent", "node-exporter", "exportarr-sonarr", "qbittorrent-exporter"]);
+        expect(servicesOn(c, "nas")).toEqual(["fail2ban", "plex", "sonarr", "gluetun", "qbittorrent", "node-exporter", "fail2ban-exporter", "exportarr-sonarr", "qbittorrent-exporter"]);
         expect(servicesOn(c, EDGE_HOST)).toEqual(enabled(c).filter((n) => !["plex", "sonarr", "gluetun", "qbittorrent", "exportarr-sonarr", "qbittorrent-exporter"].includes(n)));
         expect(servicesOn(c, "nowhere")).toEqual([]);
     });

@@ -42,7 +42,7 @@ describe("the plan's memory check, per host", () => {
             { name: EDGE_HOST, memoryLimitMb: on(EDGE_HOST), memoryMb: 32768 },
             { name: "nas", memoryLimitMb: on("nas"), memoryMb: 2048 },
         ]);
-        expect(on("nas")).toBe(4096 + 1024 + 64 + valid.services["node-exporter"].memoryMb + valid.services.cadvisor.memoryMb + valid.services.fail2ban.memoryMb);
+        expect(on("nas")).toBe(4096 + 1024 + 64 + valid.services["node-exporter"].memoryMb + valid.services.cadvisor.memoryMb + valid.services.fail2ban.memoryMb + valid.services["fail2ban-exporter"].memoryMb);
         expect(summary.memoryLimitMb).toBe(on(EDGE_HOST) + on("nas"));
         expect(memoryWarnings(summary.warnings)).toEqual([
             `the memory limits on host nas add up to ${gib(on("nas"))}, more than ${MEMORY_OVERCOMMIT}x its 2.0 GiB (hosts.nas.memoryMb): move apps to another host (services.<name>.host), turn off apps you do not use (services.<name>.enabled false) or lower services.<name>.memoryMb`,

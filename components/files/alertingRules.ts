@@ -1,5 +1,5 @@
 import { CATALOG, ServiceName } from "../../config/catalog";
-import { securityRuleGroups } from "./securityRules";
+import { BAN_STORM_PER_HOST, securityRuleGroups } from "./securityRules";
 import { toYaml } from "./yaml";
 
 /**
@@ -226,12 +226,13 @@ export function expectedContainers(enabled: readonly ServiceName[], hosts?: Host
 export type HostsOfServices = (service: ServiceName) => string[];
 
 /**
- * The rules that compare or aggregate across targets, made per host on a stack with several: a blind cAdvisor, or an
- * old backup, on one host must not hide behind another host's.
+ * The rules that compare or aggregate across targets, made per host on a stack with several: a blind cAdvisor, an
+ * old backup or a wave of bans on one host must not hide behind another host's (or add up across them).
  */
 function perHost(groups: RuleGroup[]): RuleGroup[] {
     const rewrite: Record<string, string> = {
         CadvisorSeesNoContainers: 'up{job="cadvisor"} == 1 unless on(host) count by (host) (container_last_seen{job="cadvisor", name!=""}) > 0',
+        BanStorm: BAN_STORM_PER_HOST,
         BackupTooOld: `time() - max by (host) (monsterr_backup_last_success_timestamp_seconds{job="node-exporter"} or monsterr_backup_installed_timestamp_seconds{job="node-exporter"}) > ${BACKUP_MAX_AGE_HOURS * 3600}`,
     };
     return groups.map((g) => ({ ...g, rules: g.rules.map((r) => ("alert" in r && rewrite[r.alert] ? { ...r, expr: rewrite[r.alert] } : r)) }));

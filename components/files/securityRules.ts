@@ -26,6 +26,16 @@ const MIN_RATE = 0.05;
 
 const authFailures = 'sum(increase(authelia_authn_duration_count{job="authelia", success="false"}[10m]))';
 
+/**
+ * New bans in 15 minutes per jail. A restarted fail2ban restores its live bans from its database and counts each
+ * again (banmanager.py addBanTicket, 1.1.0): a window with a reset says nothing about new bans.
+ */
+const NEW_BANS = 'increase(f2b_jail_banned_total{job="fail2ban-exporter"}[15m]) unless on (instance, jail) resets(f2b_jail_banned_total{job="fail2ban-exporter"}[15m]) > 0';
+/** More new bans than this in 15 minutes on one host is a scan or an attack wave. */
+const BAN_STORM = 20;
+/** BanStorm on a stack with several hosts: each host's bans on their own (alertingRules.ts perHost). */
+export const BAN_STORM_PER_HOST = `sum by (host) (${NEW_BANS}) > ${BAN_STORM}`;
+
 const SECURITY_AUTHELIA: AlertRule[] = [
     {
         // The jail bans an address after 5 failures in 10 minutes; 20 means several addresses, or bans that do not hold.
@@ -54,9 +64,7 @@ const SECURITY_FAIL2BAN: AlertRule[] = [
     {
         // Background noise on a public address is a few bans an hour.
         alert: "BanStorm",
-        // A restarted fail2ban restores its live bans from its database and counts each again (banmanager.py
-        // addBanTicket, 1.1.0): a window with a reset says nothing about new bans.
-        expr: 'sum(increase(f2b_jail_banned_total{job="fail2ban-exporter"}[15m]) unless on (instance, jail) resets(f2b_jail_banned_total{job="fail2ban-exporter"}[15m]) > 0) > 20',
+        expr: `sum(${NEW_BANS}) > ${BAN_STORM}`,
         labels: { severity: "warning", scope: "host" },
         annotations: {
             summary: "{{ $value | printf \"%.0f\" }} addresses banned in 15 minutes",

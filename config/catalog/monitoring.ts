@@ -236,6 +236,8 @@ export const MONITORING: ServiceSpec[] = [
         healthcheck: { image: "/app/health: curl of /health (Dockerfile.goreleaser HEALTHCHECK, fail2ban-prometheus-exporter v0.10.3)" },
         memoryMb: 64,
         metrics: { port: 9191, path: "/metrics" },
+        // Beside each host's Fail2Ban: a jail that stops on another host must not go unseen.
+        placement: "everyHost",
         enabledByDefault: true,
         companionOf: ["fail2ban", "prometheus"],
         // The socket exists once Fail2Ban runs; started earlier, its first scrapes would say Fail2Ban is down.

@@ -178,7 +178,7 @@ export interface ServiceSpec {
      * the edge host only (the proxy, Authelia and what sits on their internal networks). `any`: on the host
      * `services.<name>.host` names; its web, API and metrics ports are then published on that host's private address
      * for the proxy and Prometheus. `everyHost`: on the edge host, and a copy on every other host (what measures or guards
-     * the machine it runs on: node-exporter, cAdvisor, Fail2Ban). A VPN container and an exporter follow the app they serve, whatever this says.
+     * the machine it runs on: node-exporter, cAdvisor, Fail2Ban and its exporter). A VPN container and an exporter follow the app they serve, whatever this says.
      */
     placement?: Placement;
 }

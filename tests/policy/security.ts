@@ -32,7 +32,7 @@ export const SPLIT_FIREWALL: Record<string, string[]> = {
         "22/tcp comment 'monsterr sshd'",
         "51413/tcp comment 'monsterr qbittorrent'",
         "51413/udp comment 'monsterr qbittorrent'",
-        ...([[17050, "sonarr"], [17060, "radarr"], [17070, "lidarr"], [17080, "bazarr"], [17100, "qbittorrent"], [17110, "nzbget"], [17120, "prowlarr"], [17130, "readarr"], [17240, "node-exporter"], [17250, "cadvisor"], [17270, "exportarr-sonarr"], [17280, "exportarr-radarr"], [17290, "exportarr-lidarr"], [17300, "exportarr-prowlarr"], [17310, "exportarr-readarr"], [17320, "qbittorrent-exporter"], [17220, "watchlist"]] as const).map(([p, s]) => FROM_EDGE(p, s)),
+        ...([[17050, "sonarr"], [17060, "radarr"], [17070, "lidarr"], [17080, "bazarr"], [17100, "qbittorrent"], [17110, "nzbget"], [17120, "prowlarr"], [17130, "readarr"], [17240, "node-exporter"], [17250, "cadvisor"], [17350, "fail2ban-exporter"], [17270, "exportarr-sonarr"], [17280, "exportarr-radarr"], [17290, "exportarr-lidarr"], [17300, "exportarr-prowlarr"], [17310, "exportarr-readarr"], [17320, "qbittorrent-exporter"], [17220, "watchlist"]] as const).map(([p, s]) => FROM_EDGE(p, s)),
     ],
 };
 /** Containers that publish ports on the split stack, with the address they bind: `address:host port->container port`. */
@@ -48,6 +48,7 @@ export const SPLIT_PUBLISHED: Record<string, string[]> = {
     readarr: ["10.10.0.2:17130->8787/tcp"],
     "node-exporter@feeder": ["10.10.0.2:17240->9100/tcp"],
     "cadvisor@feeder": ["10.10.0.2:17250->8080/tcp"],
+    "fail2ban-exporter@feeder": ["10.10.0.2:17350->9191/tcp"],
     "exportarr-sonarr": ["10.10.0.2:17270->9707/tcp"],
     "exportarr-radarr": ["10.10.0.2:17280->9707/tcp"],
     "exportarr-lidarr": ["10.10.0.2:17290->9707/tcp"],
