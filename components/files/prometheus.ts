@@ -50,7 +50,10 @@ export interface ScrapePlacement {
 function targetsOf(s: ServiceSpec, where?: ScrapePlacement): StaticConfig[] {
     const port = s.metrics!.port;
     if (!where) return [{ targets: [`${s.name}:${port}`] }];
-    const at = (host: string): StaticConfig => ({ targets: [host === EDGE_HOST ? `${s.name}:${port}` : `${where.privateAddress(host)}:${privatePort(s, port)}`], labels: { host } });
+    const at = (host: string): StaticConfig => ({
+        targets: [host === EDGE_HOST ? `${s.name}:${port}` : `${where.privateAddress(host)}:${privatePort(s, port)}`],
+        ...(s.metrics!.ownLabels?.includes("host") ? {} : { labels: { host } }),
+    });
     return placementOf(s) === "everyHost" ? [EDGE_HOST, ...where.otherHosts].map(at) : [at(where.hostOf(s.name))];
 }
 

@@ -216,7 +216,8 @@ export const MONITORING: ServiceSpec[] = [
         healthcheck: { none: "FROM scratch image: no shell or client to run a check (Dockerfile.goreleaser v3.0.9); TargetDown and EdgeMetricsSilent watch it" },
         memoryMb: 64,
         runAsStackUser: true,
-        metrics: { port: 3903, path: "/metrics" },
+        // Its series say which public host a request was for (`host`, components/edge/accessMetrics.ts).
+        metrics: { port: 3903, path: "/metrics", ownLabels: ["host", "code"] },
         enabledByDefault: true,
         companionOf: ["prometheus"],
     },

@@ -93,6 +93,12 @@ export interface MetricsSpec {
     /** Port and path Prometheus scrapes on the container itself. */
     port: number;
     path: string;
+    /**
+     * Labels its own series carry that a target label of the same name would overwrite (Prometheus renames the
+     * scraped one `exported_<name>`): no such target label is set on its job, not even the `host` of a stack with
+     * several hosts. Only for a service on the edge host, which is its host then.
+     */
+    ownLabels?: string[];
 }
 
 export interface BackupSpec {

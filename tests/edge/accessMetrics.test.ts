@@ -6,9 +6,7 @@ import { get, rawRequest } from "../support/edge/client";
 import { EdgeNginx, FakeApps, PlannedProxyHost } from "../support/edge/npmNginx";
 import { requireBinary, runProgram } from "../support/binaries";
 import { plan, reveal } from "../support/plan";
-import { spawn } from "child_process";
-import { CATALOG } from "../../config/catalog";
-import { freePort } from "../support/binaries";
+import { LiveMtail } from "../support/liveMtail";
 
 /**
  * Requests, statuses and the app's response time per public host: Debian's real nginx serves the prod plan's proxy hosts with the
@@ -28,8 +26,6 @@ let apps: FakeApps;
 let authelia: AutheliaStandIn;
 let hosts: PlannedProxyHost[];
 let program: string;
-/** Flags of mtail 3.0.9 (cmd/mtail/main.go at that tag) that Debian's 3.0.0~rc50 does not have yet. */
-const NEWER_THAN_DEBIAN = ["--http_debugging_endpoint=false", "--http_info_endpoint=false"];
 
 beforeAll(async () => {
     requireBinary("mtail", "mtail");
@@ -122,40 +118,15 @@ describe("proxy access metrics (nginx -> timing log -> mtail)", () => {
     });
 
     it("mtail runs with the catalog's own flags, follows the log as lines arrive and serves the counts on /metrics", async () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mtail-live-"));
-        fs.mkdirSync(path.join(dir, "etc"));
-        fs.writeFileSync(path.join(dir, "etc", "monsterr.mtail"), program);
-        fs.writeFileSync(path.join(dir, "access.log"), "");
-        const command = CATALOG.find((x) => x.name === "mtail")!.command!;
-        const args = command
-            .filter((a) => !NEWER_THAN_DEBIAN.includes(a))
-            .map((a) => (a === "/etc/mtail" ? path.join(dir, "etc") : a.startsWith("/logs/") ? path.join(dir, "access.log") : a));
-        const port = await freePort();
-        const proc = spawn("mtail", [...args, "--port", String(port), "--address", "127.0.0.1"], { stdio: ["ignore", "ignore", "pipe"] });
-        let log = "";
-        proc.stderr!.on("data", (d) => (log += String(d)));
+        const live = await LiveMtail.start(program);
         try {
-            const metrics = async () => fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text(), () => "");
-            const until = async (re: RegExp) => {
-                for (let i = 0; i < 100; i++) {
-                    const text = await metrics();
-                    if (re.test(text)) return text;
-                    if (proc.exitCode !== null) throw new Error(`mtail exited ${proc.exitCode}:\n${log}`);
-                    await new Promise((r) => setTimeout(r, 200));
-                }
-                throw new Error(`mtail never showed ${re}:\n${await metrics()}\n${log}`);
-            };
-            // Up and following the log (a labelled counter shows once it has a value).
-            await until(/go_info/);
-            await new Promise((r) => setTimeout(r, 1000));
-            fs.appendFileSync(path.join(dir, "access.log"), `${PLEX} 200 0.004\n${PLEX} 502 1.500\n`);
-            const text = await until(/monsterr_http_requests_total\{code="502",host="plex.media.example.com"\} 1/);
+            fs.appendFileSync(live.accessLog, `${PLEX} 200 0.004\n${PLEX} 502 1.500\n`);
+            const text = await live.until(/monsterr_http_requests_total\{code="502",host="plex.media.example.com"\} 1/);
             expect(text).toMatch(/monsterr_http_requests_total\{code="200",host="plex.media.example.com"\} 1/);
             // The program's series carry no `prog` label (mtail's own mtail_* series do).
             expect(text.split("\n").filter((l) => l.startsWith("monsterr_") && l.includes('prog="'))).toEqual([]);
         } finally {
-            proc.kill("SIGTERM");
-            fs.rmSync(dir, { recursive: true, force: true });
+            live.stop();
         }
     });
 });
