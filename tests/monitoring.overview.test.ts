@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from "child_process";
+import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -75,9 +75,9 @@ const EXPECTED: Record<string, Record<string, number>> = {
     "Alert delivery": { "A:email": 5, "B:email": 0 },
 };
 
-function openMetrics(start: number): string {
+function openMetrics(history: Series[], start: number): string {
     const lines: string[] = [];
-    for (const s of HISTORY) {
+    for (const s of history) {
         const labels = Object.entries(s.labels).map(([k, v]) => `${k}="${v}"`).join(",");
         for (let m = 0; m < STEPS; m++) lines.push(`${s.name}{${labels}} ${s.value(m)} ${start + 60 * m}`);
     }
@@ -92,9 +92,37 @@ interface Panel {
 
 let panels: Panel[];
 let tmp: string;
-let proc: ChildProcess;
-let base: string;
 let start: number;
+let single: HistoryServer;
+
+interface HistoryServer {
+    base: string;
+    stop(): Promise<void>;
+}
+
+/** The real Prometheus serving `history` (written as a TSDB block by promtool), read-only. */
+async function serveHistory(history: Series[], dir: string): Promise<HistoryServer> {
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, "history.om"), openMetrics(history, start));
+    const r = runProgram("promtool", ["tsdb", "create-blocks-from", "openmetrics", path.join(dir, "history.om"), path.join(dir, "tsdb")]);
+    if (r.code !== 0) throw new Error(`promtool could not write the history:\n${r.out}`);
+    fs.writeFileSync(path.join(dir, "prometheus.yml"), "global: {}\n");
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const proc = spawn("prometheus", [`--config.file=${path.join(dir, "prometheus.yml")}`, `--storage.tsdb.path=${path.join(dir, "tsdb")}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: "ignore" });
+    const end = Date.now() + 30_000;
+    for (;;) {
+        if (proc.exitCode !== null) throw new Error(`Prometheus exited with ${proc.exitCode}`);
+        if (await fetch(`${base}/-/ready`).then((x) => x.ok, () => false)) break;
+        if (Date.now() > end) throw new Error("Prometheus did not become ready");
+        await new Promise((res) => setTimeout(res, 250));
+    }
+    const stop = async () => {
+        proc.kill("SIGTERM");
+        await new Promise((res) => (proc.exitCode !== null ? res(null) : proc.once("exit", res)));
+    };
+    return { base, stop };
+}
 
 beforeAll(async () => {
     for (const [b, pkg] of [["promtool", "prometheus"], ["prometheus", "prometheus"]]) requireBinary(b, pkg);
@@ -103,29 +131,15 @@ beforeAll(async () => {
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), "monsterr-overview-"));
     // Two hours ago, on a minute: inside the default retention, outside the head block.
     start = Math.floor(Date.now() / 60_000) * 60 - 2 * 3600;
-    fs.writeFileSync(path.join(tmp, "history.om"), openMetrics(start));
-    const r = runProgram("promtool", ["tsdb", "create-blocks-from", "openmetrics", path.join(tmp, "history.om"), path.join(tmp, "tsdb")]);
-    if (r.code !== 0) throw new Error(`promtool could not write the history:\n${r.out}`);
-    fs.writeFileSync(path.join(tmp, "prometheus.yml"), "global: {}\n");
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    proc = spawn("prometheus", [`--config.file=${path.join(tmp, "prometheus.yml")}`, `--storage.tsdb.path=${path.join(tmp, "tsdb")}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: "ignore" });
-    const end = Date.now() + 30_000;
-    for (;;) {
-        if (proc.exitCode !== null) throw new Error(`Prometheus exited with ${proc.exitCode}`);
-        if (await fetch(`${base}/-/ready`).then((x) => x.ok, () => false)) break;
-        if (Date.now() > end) throw new Error("Prometheus did not become ready");
-        await new Promise((res) => setTimeout(res, 250));
-    }
+    single = await serveHistory(HISTORY, path.join(tmp, "one-host"));
 });
 
 afterAll(async () => {
-    proc?.kill("SIGTERM");
-    await new Promise((r) => (!proc || proc.exitCode !== null ? r(null) : proc.once("exit", r)));
+    await single?.stop();
     if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
-async function query(expr: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
+async function query(expr: string, base = single.base): Promise<{ metric: Record<string, string>; value: [number, string] }[]> {
     const q = expr.replace(/\$__rate_interval|\$__interval|\$__range/g, "5m");
     const res = (await (await fetch(`${base}/api/v1/query?query=${encodeURIComponent(q)}&time=${start + 60 * AT}`)).json()) as { status: string; error?: string; data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
     if (res.status !== "success") throw new Error(`${q}: ${res.error}`);
@@ -154,5 +168,28 @@ describe("the Monsterr overview dashboard", () => {
                 expect([p.title, legend, Math.abs(got[legend] - want) <= Math.max(0.02 * Math.abs(want), 1e-9)]).toEqual([p.title, legend, true]);
             }
         }
+    });
+});
+
+describe("the Monsterr overview dashboard on a stack with several hosts", () => {
+    // Edge: one CPU a quarter busy, 2 of 8 GB used, 1 GB by containers. Feeder: three quarters busy, 3 of 4 GB used,
+    // 2 GB by containers. Summed or averaged over both they would read half busy, 5 of 12 GB: neither host.
+    const host = (h: string, idlePerMinute: number, availableGb: number, totalGb: number, containerGb: number): Series[] => [
+        { name: "node_cpu_seconds_total", labels: { job: "node-exporter", instance: `${h}:9100`, host: h, cpu: "0", mode: "idle" }, value: (m) => idlePerMinute * m },
+        { name: "node_memory_MemAvailable_bytes", labels: { job: "node-exporter", instance: `${h}:9100`, host: h }, value: () => availableGb * 1e9 },
+        { name: "node_memory_MemTotal_bytes", labels: { job: "node-exporter", instance: `${h}:9100`, host: h }, value: () => totalGb * 1e9 },
+        { name: "container_memory_working_set_bytes", labels: { job: "cadvisor", instance: `${h}:8080`, host: h, name: "node-exporter" }, value: () => containerGb * 1e9 },
+    ];
+    let two: HistoryServer;
+    beforeAll(async () => {
+        two = await serveHistory([...host("edge", 45, 6, 8, 1), ...host("feeder", 15, 1, 4, 2)], path.join(tmp, "two-hosts"));
+    });
+    afterAll(async () => two?.stop());
+
+    it("shows each host's resource use on its own, not a blend of both", async () => {
+        const panel = panels.find((p) => p.title === "Resource use against the host")!;
+        const got: Record<string, number> = {};
+        for (const t of panel.targets) for (const r of await query(t.expr, two.base)) got[`${t.refId}:${r.metric.host}`] = Number(Number(r.value[1]).toFixed(3));
+        expect(got).toEqual({ "A:edge": 0.25, "A:feeder": 0.75, "B:edge": 0.25, "B:feeder": 0.75, "C:edge": 0.125, "C:feeder": 0.5 });
     });
 });
