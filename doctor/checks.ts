@@ -9,6 +9,8 @@ export type Status = "pass" | "warn" | "fail";
 
 export interface CheckResult {
     check: string;
+    /** The host it is about, on a stack with several (`edge` or a key of `hosts`); shown before the check's name. */
+    host?: string;
     status: Status;
     /** What was found. */
     detail: string;

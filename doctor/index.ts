@@ -48,7 +48,7 @@ export async function runDoctor(config: ValidConfig, opts: DoctorOptions = {}): 
     const several = Object.keys(config.hosts).length > 0;
     for (const host of [EDGE_HOST, ...Object.keys(config.hosts)]) {
         const script = factsScript(config.storage, config.timezone, [...wantedDevices(config, host).keys()]);
-        const named = (checks: CheckResult[]) => (several ? checks.map((c) => ({ ...c, check: `${host}: ${c.check}` })) : checks);
+        const named = (checks: CheckResult[]) => (several ? checks.map((c) => ({ ...c, host })) : checks);
         const target = host === EDGE_HOST ? config.host : config.hosts[host];
         if (target.kind === "ssh") {
             // An example address or key names no host to ask: the settings' failures say what to fill in first.
@@ -68,14 +68,19 @@ export async function runDoctor(config: ValidConfig, opts: DoctorOptions = {}): 
     return results;
 }
 
+/** A check's name as the table shows it: after its host's on a stack with several hosts. */
+export function checkLabel(r: CheckResult): string {
+    return r.host ? `${r.host}: ${r.check}` : r.check;
+}
+
 const MARK: Record<CheckResult["status"], string> = { pass: "ok  ", warn: "WARN", fail: "FAIL" };
 
 /** The results as a table, each failure and warning followed by its fix. */
 export function renderResults(results: CheckResult[]): string {
-    const width = Math.max(...results.map((r) => r.check.length));
+    const width = Math.max(...results.map((r) => checkLabel(r).length));
     const lines: string[] = [];
     for (const r of results) {
-        lines.push(`${MARK[r.status]}  ${r.check.padEnd(width)}  ${r.detail}`);
+        lines.push(`${MARK[r.status]}  ${checkLabel(r).padEnd(width)}  ${r.detail}`);
         if (r.fix) lines.push(`${" ".repeat(width + 8)}fix: ${r.fix}`);
     }
     const failed = results.filter((r) => r.status === "fail").length;

@@ -3,7 +3,8 @@ import { ConfigError } from "../config/errors";
 import { validateEngineConfig } from "../config/load";
 import { ValidConfig } from "../config/validate";
 import { toEngineConfig } from "../scripts/stackConfig";
-import { renderResults, runDoctor } from "../doctor";
+import { checkLabel, renderResults, runDoctor } from "../doctor";
+import { EDGE_HOST } from "../config/placement";
 import { CheckResult } from "../doctor/checks";
 import { scanHostKey, SshHost } from "../doctor/connect";
 import { OPENVPN_NO_USER } from "../config/vpn";
@@ -73,6 +74,12 @@ export function neededSecrets(a: Answers): { key: string; what: string }[] {
     return out;
 }
 
+/** The edge host's memory as the doctor found it, so the plan can weigh the apps' limits against it (host.memoryMb). */
+export function edgeMemoryMb(results: CheckResult[]): number | undefined {
+    const memory = /cores, ([\d.]+) GiB/.exec(results.find((r) => r.check === "cpu and memory" && (r.host ?? EDGE_HOST) === EDGE_HOST)?.detail ?? "");
+    return memory ? Math.floor(Number(memory[1]) * 1024) : undefined;
+}
+
 async function askOne(asker: Asker, q: Question, answers: Answers, existing: Answers): Promise<void> {
     answers[q.id] = await asker.ask(q, answers[q.id] ?? q.default(existing), (v) => q.validate(v, answers));
 }
@@ -139,12 +146,11 @@ export async function runSetup(asker: Asker, opts: SetupOptions): Promise<SetupR
     asker.say("Checking the host the way `pulumi up` will reach it...");
     const results: CheckResult[] = await (opts.doctor ?? ((c) => runDoctor(c, { identity: opts.identity, dnsServers: opts.dnsServers })))(config);
     asker.say(renderResults(results));
-    // The host's memory, so the plan can weigh the apps' limits against it (host.memoryMb).
-    const memory = /cores, ([\d.]+) GiB/.exec(results.find((r) => r.check === "cpu and memory")?.detail ?? "");
-    if (memory) learned.memoryMb = Math.floor(Number(memory[1]) * 1024);
+    const memoryMb = edgeMemoryMb(results);
+    if (memoryMb !== undefined) learned.memoryMb = memoryMb;
     opts.file.apply(answers, learned);
     const failed = results.filter((r) => r.status === "fail");
-    problems.push(...failed.map((r) => `${r.check}: ${r.detail}${r.fix ? ` (fix: ${r.fix})` : ""}`));
+    problems.push(...failed.map((r) => `${checkLabel(r)}: ${r.detail}${r.fix ? ` (fix: ${r.fix})` : ""}`));
     if (failed.length && !(await asker.confirm("writeDespiteFailures", `${failed.length} check(s) failed. Write the settings anyway and fix the host before pulumi up?`, false))) {
         return { problems, secretCommands: [] };
     }

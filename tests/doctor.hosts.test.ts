@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { validateEngineConfig } from "../config/load";
 import { ValidConfig } from "../config/validate";
-import { runDoctor, renderResults, settingsChecks } from "../doctor";
+import { checkLabel, runDoctor, renderResults, settingsChecks } from "../doctor";
 import { CheckResult, wantedDevices, wantedPorts } from "../doctor/checks";
 import { prepareDoctorHost } from "./support/doctorHost";
 import { stackConfig } from "./support/plan";
@@ -48,8 +48,8 @@ function split(feederOver: Record<string, unknown> = {}, over: Record<string, un
 const EVERY_HOST = ["ssh", "sudo", "docker group", "docker", "firewall backend", "ports", "private address", "devices", "disk: config root", "disk: data tree", "hardlinks", "cpu and memory", "memory limits", "os", "time zone"];
 
 const doctor = (c: ValidConfig = split()) => runDoctor(c, { identity: keyFile });
-const failed = (results: CheckResult[]) => results.filter((r) => r.status === "fail").map((r) => r.check);
-const one = (results: CheckResult[], check: string) => results.find((r) => r.check === check)!;
+const failed = (results: CheckResult[]) => results.filter((r) => r.status === "fail").map(checkLabel);
+const one = (results: CheckResult[], label: string) => results.find((r) => checkLabel(r) === label)!;
 
 beforeAll(() => {
     edge = SshHost.start("doc2-edge");
@@ -80,7 +80,7 @@ describe("the doctor on the split stack's two hosts", () => {
         const results = await doctor();
         console.log(`doctor on two hosts: ${results.length} checks in ${Date.now() - t0} ms\n${renderResults(results)}`);
         expect(failed(results)).toEqual([]);
-        expect(results.map((r) => r.check)).toEqual([
+        expect(results.map(checkLabel)).toEqual([
             "settings",
             ...EVERY_HOST.map((c) => `edge: ${c}`),
             ...EVERY_HOST.map((c) => `feeder: ${c}`),
@@ -114,7 +114,7 @@ describe("the doctor on the split stack's two hosts", () => {
         expect([...wantedDevices(c, "feeder").keys()].sort()).toEqual(["/dev/kmsg", "/dev/net/tun"]);
         const results = await doctor(c);
         expect(failed(results)).toEqual(["feeder: devices"]);
-        expect(results.filter((r) => r.check === "feeder: devices").map((r) => [r.status, r.detail])).toEqual([
+        expect(results.filter((r) => checkLabel(r) === "feeder: devices").map((r) => [r.status, r.detail])).toEqual([
             ["fail", "/dev/net/tun does not exist on the host: gluetun would not start"],
             ["pass", "/dev/kmsg (cadvisor) exists"],
         ]);
@@ -124,7 +124,7 @@ describe("the doctor on the split stack's two hosts", () => {
         const results = await doctor(split({ port: 2222 }));
         expect(failed(results)).toEqual(["feeder: ssh"]);
         expect(one(results, "feeder: ssh").detail).toContain(`cannot reach deploy@${feeder.ip}:2222`);
-        expect(results.filter((r) => r.check.startsWith("edge: ")).map((r) => r.check)).toEqual(EVERY_HOST.map((c) => `edge: ${c}`));
+        expect(results.filter((r) => r.host === "edge").map(checkLabel)).toEqual(EVERY_HOST.map((c) => `edge: ${c}`));
     });
 });
 
@@ -137,7 +137,7 @@ describe("the doctor's view of each host (unit)", () => {
     it("asks each host for the ports it publishes: the feeder's private ports and the torrent port, the edge's public ones", () => {
         // The reviewed table of what the split plan publishes: every app there but the proxy runs on the feeder.
         const feeder = Object.entries(SPLIT_PUBLISHED).filter(([name]) => name !== "nginx-proxy-manager").flatMap(([, ports]) => ports.map((p) => p.replace(/^.*:(\d+)->\d+\/(tcp|udp)$/, "$2:$1")));
-        expect(feeder).toHaveLength(19);
+        expect(feeder).toHaveLength(20);
         expect(wantedPorts(example(), "feeder")).toEqual([...new Set(feeder)].sort());
         expect(wantedPorts(example(), "edge")).toEqual(["tcp:32400", "tcp:443", "tcp:80"].sort());
     });

@@ -6,7 +6,7 @@ import { validateEngineConfig } from "../config/load";
 import { CheckResult } from "../doctor/checks";
 import { toEngineConfig } from "../scripts/stackConfig";
 import { answerProblems, scriptedAsker } from "../setup/askers";
-import { Asker, questionFor, runSetup } from "../setup/flow";
+import { Asker, edgeMemoryMb, questionFor, runSetup } from "../setup/flow";
 import { setSecrets } from "../setup/secrets";
 import { Answers, Question } from "../setup/questions";
 import { StackFile } from "../setup/stackFile";
@@ -297,5 +297,17 @@ describe("npm run setup in a real terminal (tmux)", () => {
     it("refuses to prompt when stdin is not a terminal", () => {
         const r = spawnSync(process.execPath, ["-r", "./scripts/transpileCache.js", "scripts/setup.ts", "--stack", "x", "--dir", tmp], { cwd: ROOT, input: "", encoding: "utf8" });
         expect({ code: r.status, err: r.stderr.trim() }).toEqual({ code: 2, err: expect.stringContaining("stdin: is not a terminal, so the setup cannot ask. Fix: run it in a terminal, or give --answers FILE --yes") });
+    });
+});
+
+describe("what the setup learns from the doctor", () => {
+    it("takes host.memoryMb from the edge host's check, never another host's", () => {
+        expect(edgeMemoryMb([{ check: "cpu and memory", status: "pass", detail: "8 cores, 15.5 GiB" }])).toBe(15872);
+        const two: CheckResult[] = [
+            { check: "cpu and memory", host: "feeder", status: "pass", detail: "4 cores, 3.8 GiB" },
+            { check: "cpu and memory", host: "edge", status: "pass", detail: "8 cores, 15.5 GiB" },
+        ];
+        expect(edgeMemoryMb(two)).toBe(15872);
+        expect(edgeMemoryMb([two[0]])).toBeUndefined();
     });
 });
