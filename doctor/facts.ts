@@ -68,7 +68,7 @@ export function factsScript(roots: { configRoot: string; dataRoot: string }, tim
         'echo "osId=${ID:-}"; echo "osVersion=${VERSION_ID:-}"; echo "osPretty=${PRETTY_NAME:-}"',
         `if [ -f /usr/share/zoneinfo/${shQuote(timezone)} ]; then echo zoneinfo=1; else echo zoneinfo=0; fi`,
         "echo \"addresses=$(ip -o -4 addr show 2>/dev/null | awk '{split($4,a,\"/\"); print a[1]}' | tr '\\n' ',')\"",
-        ...devices.map((d) => `if [ -e ${shQuote(d)} ]; then echo "device-path ${d}=1"; else echo "device-path ${d}=0"; fi`),
+        ...devices.map((d) => `if [ -e ${shQuote(d)} ]; then echo ${shQuote(`device-path ${d}=1`)}; else echo ${shQuote(`device-path ${d}=0`)}; fi`),
     ];
     return lines.join("\n") + "\n";
 }

@@ -1,4 +1,3 @@
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -9,6 +8,7 @@ import { CheckResult, wantedDevices, wantedPorts } from "../doctor/checks";
 import { prepareDoctorHost } from "./support/doctorHost";
 import { stackConfig } from "./support/plan";
 import { SshHost } from "./support/sshHost/host";
+import { PrivateLink } from "./support/sshHost/privateLink";
 import { SPLIT_PUBLISHED } from "./policy/security";
 
 /**
@@ -20,17 +20,11 @@ jest.setTimeout(240_000);
 
 let edge: SshHost;
 let feeder: SshHost;
-let link: string;
+let link: PrivateLink;
 let edgePrivate: string;
 let feederPrivate: string;
 let keyFile: string;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "doctor-hosts-"));
-
-const docker = (...args: string[]) => {
-    const r = spawnSync("docker", args, { encoding: "utf8" });
-    if (r.status !== 0) throw new Error(`docker ${args.join(" ")}: ${r.stderr}`);
-    return r.stdout.trim();
-};
 
 function split(feederOver: Record<string, unknown> = {}, over: Record<string, unknown> = {}, secrets: Record<string, string> = {}): ValidConfig {
     const engine = stackConfig("split", {
@@ -54,12 +48,9 @@ const one = (results: CheckResult[], label: string) => results.find((r) => check
 beforeAll(() => {
     edge = SshHost.start("doc2-edge");
     feeder = SshHost.start("doc2-feeder");
-    link = `monsterr-test-doc2-link-${process.pid}`;
-    docker("network", "create", "--label", "monsterr-test=1", link);
-    for (const h of [edge, feeder]) docker("network", "connect", link, h.name);
-    const ipOn = (c: string) => docker("inspect", "-f", `{{(index .NetworkSettings.Networks "${link}").IPAddress}}`, c);
-    edgePrivate = ipOn(edge.name);
-    feederPrivate = ipOn(feeder.name);
+    link = PrivateLink.join("doc2", [edge, feeder]);
+    edgePrivate = link.addressOf(edge.name);
+    feederPrivate = link.addressOf(feeder.name);
     for (const h of [edge, feeder]) prepareDoctorHost(h);
     // One login key for both hosts, as a user's ssh-agent holds.
     fs.appendFileSync(path.join(feeder.dir, "keys", "authorized_keys"), fs.readFileSync(path.join(edge.dir, "client_ed25519.pub")));
@@ -70,7 +61,7 @@ beforeAll(() => {
 afterAll(() => {
     edge?.stop();
     feeder?.stop();
-    if (link) spawnSync("docker", ["network", "rm", link]);
+    link?.remove();
     fs.rmSync(tmp, { recursive: true, force: true });
 });
 

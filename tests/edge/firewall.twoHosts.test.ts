@@ -4,6 +4,7 @@ import { plan } from "../support/plan";
 import { SimNetwork, dockerBaseScript, dockerNetworkScript } from "../support/sshHost/dockerBridges";
 import { SIM, dockerSimScript } from "../support/sshHost/dockerSim";
 import { IMAGE, SshHost, chain, execIn, filterTable } from "../support/sshHost/host";
+import { PrivateLink } from "../support/sshHost/privateLink";
 import { HostScript, hostScripts } from "../support/sshHost/scripts";
 
 /**
@@ -21,7 +22,7 @@ const STRAY_PORT = 17999;
 let edge: SshHost;
 let feeder: SshHost;
 /** The private link between the hosts, and a machine on it that is neither. */
-let link: string;
+let link: PrivateLink;
 let stranger: string;
 /** On the edge host's own network: the internet as the edge host's public ports see it. */
 let internet: string;
@@ -63,14 +64,11 @@ beforeAll(async () => {
     const t0 = Date.now();
     edge = SshHost.start("fw2-edge");
     feeder = SshHost.start("fw2-feeder");
-    link = `monsterr-test-fw2-link-${process.pid}`;
-    docker("network", "create", "--label", "monsterr-test=1", link);
-    for (const h of [edge, feeder]) docker("network", "connect", link, h.name);
-    const ipOn = (c: string) => docker("inspect", "-f", `{{(index .NetworkSettings.Networks "${link}").IPAddress}}`, c);
-    edgePrivate = ipOn(edge.name);
-    feederPrivate = ipOn(feeder.name);
+    link = PrivateLink.join("fw2", [edge, feeder]);
+    edgePrivate = link.addressOf(edge.name);
+    feederPrivate = link.addressOf(feeder.name);
     stranger = `monsterr-test-fw2-stranger-${process.pid}`;
-    docker("run", "-d", "--name", stranger, "--label", "monsterr-test=1", "--network", link, IMAGE, "sleep", "600");
+    docker("run", "-d", "--name", stranger, "--label", "monsterr-test=1", "--network", link.name, IMAGE, "sleep", "600");
     internet = edge.startClient();
     execIn(internet, `ip route add ${SIM.subnet} via ${edge.ip}`);
     console.log(`two hosts, the link and the clients up: ${Date.now() - t0} ms`);
@@ -116,7 +114,7 @@ afterAll(() => {
     if (stranger) spawnSync("docker", ["rm", "-f", stranger]);
     edge?.stop();
     feeder?.stop();
-    if (link) spawnSync("docker", ["network", "rm", link]);
+    link?.remove();
 });
 
 describe("the split stack's firewalls on two disposable ssh hosts", () => {
