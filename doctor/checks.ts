@@ -1,9 +1,10 @@
 import { crossHostFlows, privateAddressOf, publishedPrivately } from "../components/crossHost";
 import { CATALOG, spec } from "../config/catalog";
 import { EDGE_HOST, privatePort, servicesOn } from "../config/placement";
+import { HostConfig } from "../config/types";
 import { ValidConfig } from "../config/validate";
 import { usesDataTree } from "../config/validatePlacement";
-import { DATA_FOLDERS, HostFacts } from "./facts";
+import { DATA_FOLDERS, HostFacts, Peer } from "./facts";
 
 export type Status = "pass" | "warn" | "fail";
 
@@ -74,6 +75,16 @@ export function wantedDevices(config: ValidConfig, host = EDGE_HOST): Map<string
     return byPath;
 }
 
+/**
+ * The other hosts of the stack as `host` reaches them over the private link: each one's sshd at its private
+ * address (a local edge host has no sshd of Monsterr's to ask for). None on a single-host stack.
+ */
+export function peersOf(config: ValidConfig, host = EDGE_HOST): Peer[] {
+    if (Object.keys(config.hosts).length === 0) return [];
+    const targets: [string, HostConfig][] = [[EDGE_HOST, config.host], ...Object.entries(config.hosts)];
+    return targets.flatMap(([name, t]) => (name !== host && t.kind === "ssh" ? [{ name, address: privateAddressOf(config, name), port: t.sshdPort }] : []));
+}
+
 /** Everything the doctor checks on the host, from its facts. */
 export function hostChecks(config: ValidConfig, f: HostFacts, host = EDGE_HOST): CheckResult[] {
     const out: CheckResult[] = [];
@@ -123,6 +134,14 @@ export function hostChecks(config: ValidConfig, f: HostFacts, host = EDGE_HOST):
             f.addresses.includes(address)
                 ? pass("private address", `${address} is on the host`)
                 : fail("private address", `${address} (${key}) is not on any interface of the host (it has ${f.addresses.join(", ") || "no IPv4 address"})`, `bring the private link up on the host (its LAN address, WireGuard or Tailscale interface), or set ${key} to the address it has there`),
+        );
+    }
+    for (const peer of peersOf(config, host)) {
+        // Before the first up nothing is published yet; every host's sshd is open to all, so it answers over a working link.
+        out.push(
+            f.peersReached[peer.name]
+                ? pass("private link", `reaches ${peer.name} at ${peer.address}:${peer.port}`)
+                : fail("private link", `cannot reach ${peer.name} at ${peer.address}:${peer.port} over the private link: the proxy, Prometheus and the apps could not talk across hosts`, `check that both hosts are on the link (ip addr on each), and that its routes and any firewall between them let TCP through (from this host: timeout 3 bash -c 'exec 3<>/dev/tcp/${peer.address}/${peer.port}' && echo open)`),
         );
     }
     for (const [device, apps] of wantedDevices(config, host)) {

@@ -34,13 +34,25 @@ export interface HostFacts {
     addresses: string[];
     /** Which of the device paths asked about exist on the host. */
     devicesPresent: Record<string, boolean>;
+    /** Which of the other hosts asked about answered a TCP connection from this one (by host name). */
+    peersReached: Record<string, boolean>;
+}
+
+/** Another host of the stack, as this one reaches it over the private link: its sshd, open to everyone on every host. */
+export interface Peer {
+    name: string;
+    address: string;
+    port: number;
 }
 
 /** The folders whose device must be the same: where downloads land and where the library is. */
 export const DATA_FOLDERS = ["torrents", "usenet", "media"];
 
-/** The fact-gathering script; every command may fail without stopping the others. `devices`: paths to look for. */
-export function factsScript(roots: { configRoot: string; dataRoot: string }, timezone: string, devices: string[] = []): string {
+/**
+ * The fact-gathering script; every command may fail without stopping the others. `devices`: paths to look for;
+ * `peers`: other hosts to connect to (bash's /dev/tcp, 3 s each: no nc or ping needed).
+ */
+export function factsScript(roots: { configRoot: string; dataRoot: string }, timezone: string, devices: string[] = [], peers: Peer[] = []): string {
     // The nearest existing folder of a path: df and stat need one that exists.
     const near = 'near() { p=$1; while [ ! -e "$p" ]; do p=$(dirname "$p"); done; printf "%s" "$p"; }';
     const lines = [
@@ -69,6 +81,7 @@ export function factsScript(roots: { configRoot: string; dataRoot: string }, tim
         `if [ -f /usr/share/zoneinfo/${shQuote(timezone)} ]; then echo zoneinfo=1; else echo zoneinfo=0; fi`,
         "echo \"addresses=$(ip -o -4 addr show 2>/dev/null | awk '{split($4,a,\"/\"); print a[1]}' | tr '\\n' ',')\"",
         ...devices.map((d) => `if [ -e ${shQuote(d)} ]; then echo ${shQuote(`device-path ${d}=1`)}; else echo ${shQuote(`device-path ${d}=0`)}; fi`),
+        ...peers.map((p) => `if timeout 3 bash -c ${shQuote(`exec 3<>/dev/tcp/${p.address}/${p.port}`)} 2>/dev/null; then echo ${shQuote(`peer ${p.name}=1`)}; else echo ${shQuote(`peer ${p.name}=0`)}; fi`),
     ];
     return lines.join("\n") + "\n";
 }
@@ -102,5 +115,6 @@ export function parseFacts(stdout: string): HostFacts {
         zoneinfo: kv.get("zoneinfo") === "1",
         addresses: list(kv.get("addresses")),
         devicesPresent: Object.fromEntries(Object.entries(byPrefix("device-path ")).map(([k, v]) => [k, v === "1"])),
+        peersReached: Object.fromEntries(Object.entries(byPrefix("peer ")).map(([k, v]) => [k, v === "1"])),
     };
 }

@@ -2,7 +2,7 @@ import { spawnSync } from "child_process";
 import { EXAMPLE_DOMAIN, isDemoHostKey } from "../config/examples";
 import { EDGE_HOST } from "../config/placement";
 import { ValidConfig } from "../config/validate";
-import { CheckResult, hostChecks, wantedDevices } from "./checks";
+import { CheckResult, hostChecks, peersOf, wantedDevices } from "./checks";
 import { SshHost, runOnHost } from "./connect";
 import { dnsChecks } from "./dns";
 import { factsScript, parseFacts } from "./facts";
@@ -47,7 +47,7 @@ export async function runDoctor(config: ValidConfig, opts: DoctorOptions = {}): 
     const placeholder = (key: string) => results.some((r) => r.status === "fail" && r.detail.startsWith(`monsterr:${key} `));
     const several = Object.keys(config.hosts).length > 0;
     for (const host of [EDGE_HOST, ...Object.keys(config.hosts)]) {
-        const script = factsScript(config.storage, config.timezone, [...wantedDevices(config, host).keys()]);
+        const script = factsScript(config.storage, config.timezone, [...wantedDevices(config, host).keys()], peersOf(config, host));
         const named = (checks: CheckResult[]) => (several ? checks.map((c) => ({ ...c, host })) : checks);
         const target = host === EDGE_HOST ? config.host : config.hosts[host];
         if (target.kind === "ssh") {

@@ -39,7 +39,7 @@ function split(feederOver: Record<string, unknown> = {}, over: Record<string, un
 }
 
 /** Both hosts run apps that write the data tree (the feeder its downloads and imports, the edge host Calibre's and Audiobookshelf's). */
-const EVERY_HOST = ["ssh", "sudo", "docker group", "docker", "firewall backend", "ports", "private address", "devices", "disk: config root", "disk: data tree", "hardlinks", "cpu and memory", "memory limits", "os", "time zone"];
+const EVERY_HOST = ["ssh", "sudo", "docker group", "docker", "firewall backend", "ports", "private address", "private link", "devices", "disk: config root", "disk: data tree", "hardlinks", "cpu and memory", "memory limits", "os", "time zone"];
 
 const doctor = (c: ValidConfig = split()) => runDoctor(c, { identity: keyFile });
 const failed = (results: CheckResult[]) => results.filter((r) => r.status === "fail").map(checkLabel);
@@ -77,16 +77,35 @@ describe("the doctor on the split stack's two hosts", () => {
             ...EVERY_HOST.map((c) => `feeder: ${c}`),
         ]);
         expect(one(results, "edge: private address").detail).toBe(`${edgePrivate} is on the host`);
+        expect(one(results, "edge: private link").detail).toBe(`reaches feeder at ${feederPrivate}:22`);
+        expect(one(results, "feeder: private link").detail).toBe(`reaches edge at ${edgePrivate}:22`);
         expect(one(results, "feeder: ssh").detail).toBe(`logged in as deploy@${feeder.ip}:22, host key as pinned`);
     });
 
     it("a feeder whose private address is not on it fails on that, and says which addresses it has", async () => {
-        const results = await doctor(split({ privateAddress: "10.99.0.2" }));
-        expect(failed(results)).toEqual(["feeder: private address"]);
+        // An address on the link that no host has (an address off the link may be answered by this sandbox's egress).
+        const nobody = feederPrivate.replace(/\.\d+$/, ".250");
+        const results = await doctor(split({ privateAddress: nobody }));
+        // The edge host cannot reach it either.
+        expect(failed(results)).toEqual(["edge: private link", "feeder: private address"]);
         expect(one(results, "feeder: private address")).toMatchObject({
-            detail: expect.stringMatching(new RegExp(`^10\\.99\\.0\\.2 \\(hosts\\.feeder\\.privateAddress\\) is not on any interface of the host \\(it has .*${feederPrivate.replace(/\./g, "\\.")}`)),
+            detail: expect.stringMatching(new RegExp(`^${nobody.replace(/\./g, "\\.")} \\(hosts\\.feeder\\.privateAddress\\) is not on any interface of the host \\(it has .*${feederPrivate.replace(/\./g, "\\.")}`)),
             fix: expect.stringContaining("or set hosts.feeder.privateAddress to the address it has there"),
         });
+    });
+
+    it("a link that drops the edge host's connections fails on the edge host: it cannot reach the feeder", async () => {
+        feeder.exec(`iptables -I INPUT -s ${edgePrivate} -p tcp --dport 22 -j DROP`);
+        try {
+            const results = await doctor();
+            expect(failed(results)).toEqual(["edge: private link"]);
+            expect(one(results, "edge: private link")).toMatchObject({
+                detail: `cannot reach feeder at ${feederPrivate}:22 over the private link: the proxy, Prometheus and the apps could not talk across hosts`,
+                fix: expect.stringContaining(`exec 3<>/dev/tcp/${feederPrivate}/22`),
+            });
+        } finally {
+            feeder.exec(`iptables -D INPUT -s ${edgePrivate} -p tcp --dport 22 -j DROP`);
+        }
     });
 
     it("a private port the feeder publishes, taken by another program, fails on the feeder only", async () => {
@@ -111,9 +130,10 @@ describe("the doctor on the split stack's two hosts", () => {
         ]);
     });
 
-    it("an unreachable feeder fails on its own; the edge host is still checked", async () => {
+    it("an unreachable feeder fails on its own and on the edge host's link check; the edge host is still checked", async () => {
         const results = await doctor(split({ port: 2222 }));
-        expect(failed(results)).toEqual(["feeder: ssh"]);
+        // Its sshd port is the one the edge host's link check knocks at, too.
+        expect(failed(results)).toEqual(["edge: private link", "feeder: ssh"]);
         expect(one(results, "feeder: ssh").detail).toContain(`cannot reach deploy@${feeder.ip}:2222`);
         expect(results.filter((r) => r.host === "edge").map(checkLabel)).toEqual(EVERY_HOST.map((c) => `edge: ${c}`));
     });

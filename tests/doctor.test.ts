@@ -211,7 +211,7 @@ describe("doctor (unit)", () => {
         uid: 1000, sudo: true, groups: ["deploy", "docker"], dockerVersion: "27.5.1", dockerError: "", dockerUserChain: true, iptablesVersion: "iptables v1.8.9 (legacy)",
         listening: [], monsterrPorts: [], monsterrHostNetwork: [], freeKb: { "/opt/monsterr": 100 * 1024 * 1024, "/data": 1000 * 1024 * 1024 }, devices: { torrents: "2049", usenet: "2049", media: "2049" },
         cpus: 8, memKb: 32 * 1024 * 1024, os: { id: "ubuntu", version: "24.04", pretty: "Ubuntu 24.04 LTS" }, zoneinfo: true,
-        addresses: ["127.0.0.1", "192.168.1.20"], devicesPresent: { "/dev/kmsg": true, "/dev/net/tun": true }, ...over,
+        addresses: ["127.0.0.1", "192.168.1.20"], devicesPresent: { "/dev/kmsg": true, "/dev/net/tun": true }, peersReached: {}, ...over,
     });
     const offline = () => {
         const engine = stackConfig("prod", { domain: DOMAIN });
