@@ -1,5 +1,5 @@
 import { CATALOG, Placement, SERVICE_NAMES, ServiceName, ServiceSpec, spec as catalogSpec } from "./catalog";
-import { EDGE_HOST, StackConfig } from "./types";
+import { EDGE_HOST, HostConfig, StackConfig } from "./types";
 
 /**
  * Which host each service runs on when the stack has several (`monsterr:hosts`), shared by validation and the
@@ -39,6 +39,21 @@ export function resolveHosts(chosen: Partial<Record<ServiceName, string>>): Reco
     };
     for (const s of CATALOG) out[s.name] = hostOfSpec(s, [s.name]);
     return out;
+}
+
+/** Every host of the stack by name, the edge host first. */
+export function hostNames(config: Pick<StackConfig, "hosts">): string[] {
+    return [EDGE_HOST, ...Object.keys(config.hosts)];
+}
+
+/** A host's own settings: `monsterr:host` for the edge host, `monsterr:hosts.<name>` for another. */
+export function hostConfigOf(config: Pick<StackConfig, "host" | "hosts">, host: string): HostConfig {
+    return host === EDGE_HOST ? config.host : config.hosts[host];
+}
+
+/** Where a host's settings live, for messages that name a key: `host`, or `hosts.<name>`. */
+export function hostSettingKey(host: string): string {
+    return host === EDGE_HOST ? "host" : `hosts.${host}`;
 }
 
 /** The host a service runs on: `edge` or a key of `hosts` (node-exporter and cAdvisor: `edge`, and every other host too). */

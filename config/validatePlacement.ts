@@ -1,6 +1,6 @@
 import { CATALOG, ServiceName, ServiceSpec, resolvePort, spec as catalogSpec } from "./catalog";
 import { Bad, show } from "./parse";
-import { EDGE_HOST, PRIVATE_PORTS, leaderOf, placementOf, privatePort, remotePorts, resolveHosts, servicesOn } from "./placement";
+import { EDGE_HOST, PRIVATE_PORTS, hostSettingKey, leaderOf, placementOf, privatePort, remotePorts, resolveHosts, servicesOn } from "./placement";
 import { ipv4Number, mask, parseCidr } from "./schema/formats";
 import { HostConfig, NetworkConfig, RemoteHostConfig, ResolvedService } from "./types";
 
@@ -116,7 +116,7 @@ export function placeServices(c: Placed, chosen: Partial<Record<ServiceName, str
                 fail(
                     `services.${app}.host`,
                     `is ${h}, but ${app} shares the data tree (hardlinks, moves) with ${few(mainApps)} on ${main}, and ${why}: they would see two trees`,
-                    `place the apps of the data tree on one host, or mount one shared filesystem at storage.dataRoot on both hosts and give both the same dataShare (${h === EDGE_HOST ? "host" : `hosts.${h}`}.dataShare, ${main === EDGE_HOST ? "host" : `hosts.${main}`}.dataShare)`,
+                    `place the apps of the data tree on one host, or mount one shared filesystem at storage.dataRoot on both hosts and give both the same dataShare (${hostSettingKey(h)}.dataShare, ${hostSettingKey(main)}.dataShare)`,
                 );
             }
         }
@@ -180,7 +180,7 @@ export function placeServices(c: Placed, chosen: Partial<Record<ServiceName, str
         for (const h of hostsOf(s)) {
             const has = h === EDGE_HOST ? c.host.gpu !== false : c.hosts[h].gpu;
             if (has) continue;
-            const flag = h === EDGE_HOST ? "host.gpu" : `hosts.${h}.gpu`;
+            const flag = `${hostSettingKey(h)}.gpu`;
             const own = c.services[s.name].devices !== undefined;
             fail(
                 own ? `services.${s.name}.devices` : `services.${s.name}.host`,

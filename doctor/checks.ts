@@ -1,7 +1,6 @@
 import { crossHostFlows, privateAddressOf, publishedPrivately } from "../components/crossHost";
 import { CATALOG, spec } from "../config/catalog";
-import { EDGE_HOST, privatePort, servicesOn } from "../config/placement";
-import { HostConfig } from "../config/types";
+import { EDGE_HOST, hostConfigOf, hostNames, hostSettingKey, privatePort, servicesOn } from "../config/placement";
 import { ValidConfig } from "../config/validate";
 import { usesDataTree } from "../config/validatePlacement";
 import { DATA_FOLDERS, HostFacts, Peer } from "./facts";
@@ -81,14 +80,16 @@ export function wantedDevices(config: ValidConfig, host = EDGE_HOST): Map<string
  */
 export function peersOf(config: ValidConfig, host = EDGE_HOST): Peer[] {
     if (Object.keys(config.hosts).length === 0) return [];
-    const targets: [string, HostConfig][] = [[EDGE_HOST, config.host], ...Object.entries(config.hosts)];
-    return targets.flatMap(([name, t]) => (name !== host && t.kind === "ssh" ? [{ name, address: privateAddressOf(config, name), port: t.sshdPort }] : []));
+    return hostNames(config).flatMap((name) => {
+        const t = hostConfigOf(config, name);
+        return name !== host && t.kind === "ssh" ? [{ name, address: privateAddressOf(config, name), port: t.sshdPort }] : [];
+    });
 }
 
 /** Everything the doctor checks on the host, from its facts. */
 export function hostChecks(config: ValidConfig, f: HostFacts, host = EDGE_HOST): CheckResult[] {
     const out: CheckResult[] = [];
-    const target = host === EDGE_HOST ? config.host : config.hosts[host];
+    const target = hostConfigOf(config, host);
     const ssh = target.kind === "ssh";
     const user = target.kind === "ssh" ? target.user : "you";
     const here = servicesOn(config, host);
@@ -129,7 +130,7 @@ export function hostChecks(config: ValidConfig, f: HostFacts, host = EDGE_HOST):
     if (Object.keys(config.hosts).length > 0) {
         // Docker binds the ports other hosts use to this address: without it no container that publishes one starts.
         const address = privateAddressOf(config, host);
-        const key = host === EDGE_HOST ? "host.privateAddress" : `hosts.${host}.privateAddress`;
+        const key = `${hostSettingKey(host)}.privateAddress`;
         out.push(
             f.addresses.includes(address)
                 ? pass("private address", `${address} is on the host`)

@@ -1,6 +1,6 @@
 import { spawnSync } from "child_process";
 import { EXAMPLE_DOMAIN, isDemoHostKey } from "../config/examples";
-import { EDGE_HOST } from "../config/placement";
+import { hostConfigOf, hostNames, hostSettingKey } from "../config/placement";
 import { ValidConfig } from "../config/validate";
 import { CheckResult, hostChecks, peersOf, wantedDevices } from "./checks";
 import { SshHost, runOnHost } from "./connect";
@@ -34,8 +34,10 @@ export function settingsChecks(config: ValidConfig): CheckResult[] {
 
 /** The stack's SSH hosts with the key their settings live under: `host` (the edge host), then `hosts.<name>`. */
 function sshHosts(config: ValidConfig): [string, SshHost][] {
-    const edge: [string, SshHost][] = config.host.kind === "ssh" ? [["host", config.host]] : [];
-    return [...edge, ...Object.entries(config.hosts).map(([name, h]): [string, SshHost] => [`hosts.${name}`, h])];
+    return hostNames(config).flatMap((name): [string, SshHost][] => {
+        const t = hostConfigOf(config, name);
+        return t.kind === "ssh" ? [[hostSettingKey(name), t]] : [];
+    });
 }
 
 /**
@@ -46,13 +48,13 @@ export async function runDoctor(config: ValidConfig, opts: DoctorOptions = {}): 
     const results = settingsChecks(config);
     const placeholder = (key: string) => results.some((r) => r.status === "fail" && r.detail.startsWith(`monsterr:${key} `));
     const several = Object.keys(config.hosts).length > 0;
-    for (const host of [EDGE_HOST, ...Object.keys(config.hosts)]) {
+    for (const host of hostNames(config)) {
         const script = factsScript(config.storage, config.timezone, [...wantedDevices(config, host).keys()], peersOf(config, host));
         const named = (checks: CheckResult[]) => (several ? checks.map((c) => ({ ...c, host })) : checks);
-        const target = host === EDGE_HOST ? config.host : config.hosts[host];
+        const target = hostConfigOf(config, host);
         if (target.kind === "ssh") {
             // An example address or key names no host to ask: the settings' failures say what to fill in first.
-            const key = host === EDGE_HOST ? "host" : `hosts.${host}`;
+            const key = hostSettingKey(host);
             if (placeholder(`${key}.address`) || placeholder(`${key}.hostKey`)) continue;
             const session = runOnHost(target, script, opts.identity);
             results.push(...named(session.checks));

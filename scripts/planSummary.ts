@@ -2,7 +2,7 @@ import { CATALOG, ServiceName } from "../config/catalog";
 import { EXAMPLE_DOMAIN, isDemoHostKey } from "../config/examples";
 import { NO_RECEIVER_WARNING, hasReceiver } from "../config/alerting";
 import { validateEngineConfig } from "../config/load";
-import { servicesOn } from "../config/placement";
+import { hostSettingKey, servicesOn } from "../config/placement";
 import { EDGE_HOST } from "../config/types";
 import { scriptedPath } from "../components/hostFile";
 import { PlannedResource, reveal } from "./offline";
@@ -83,7 +83,7 @@ export function summarize(resources: PlannedResource[], outputs: Record<string, 
     for (const h of hosts ?? []) {
         if (h.memoryMb === undefined || h.memoryLimitMb <= MEMORY_OVERCOMMIT * h.memoryMb) continue;
         const which = h.name === EDGE_HOST ? "the edge host" : `host ${h.name}`;
-        const its = h.name === EDGE_HOST ? "host.memoryMb" : `hosts.${h.name}.memoryMb`;
+        const its = `${hostSettingKey(h.name)}.memoryMb`;
         warnings.push(
             `the memory limits on ${which} add up to ${gib(h.memoryLimitMb)}, more than ${MEMORY_OVERCOMMIT}x its ${gib(h.memoryMb)} (${its}): move apps to another host (services.<name>.host), turn off apps you do not use (services.<name>.enabled false) or lower services.<name>.memoryMb`,
         );

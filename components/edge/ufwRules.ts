@@ -1,5 +1,5 @@
 import { CATALOG, ServiceName, ServiceSpec, resolvePort, spec as catalogSpec } from "../../config/catalog";
-import { privatePort, servicesOn } from "../../config/placement";
+import { hostNames, privatePort, servicesOn } from "../../config/placement";
 import { EDGE_HOST, StackConfig } from "../../config/types";
 import { CrossHostFlow, clientSources, crossHostFlows, privateAddressOf } from "../crossHost";
 
@@ -188,7 +188,7 @@ export function crossHostPolicy(config: Pick<StackConfig, "host" | "hosts" | "ne
     const egress: EgressRule[] = flows
         .filter((f) => f.clientHost === hostName)
         .flatMap((f) => clientSources(config, f.client).map((source) => ({ client: f.client, target: f.target, source, address: privateAddressOf(config, f.targetHost), port: privatePort(catalogSpec(f.target), f.port) })));
-    const peers = [EDGE_HOST, ...Object.keys(config.hosts)].filter((h) => h !== hostName).map((h) => privateAddressOf(config, h));
+    const peers = hostNames(config).filter((h) => h !== hostName).map((h) => privateAddressOf(config, h));
     return { published, ufw, egress, peers };
 }
 

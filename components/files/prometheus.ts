@@ -1,6 +1,6 @@
 import { toYaml } from "./yaml";
 import { CATALOG, ServiceName, ServiceSpec, spec } from "../../config/catalog";
-import { hostOf, placementOf, privatePort } from "../../config/placement";
+import { hostNames, hostOf, placementOf, privatePort } from "../../config/placement";
 import { EDGE_HOST } from "../../config/types";
 import { privateAddressOf } from "../crossHost";
 import { ruleFilePath, ruleGroups, serializeRuleGroup } from "./alertingRules";
@@ -113,6 +113,6 @@ export const prometheusFiles: FileBuilder = ({ config, enabled }) => [
         enabled,
         config.backup.enabled && enabled.includes("node-exporter"),
         config.monitoring.updatesOverdueDays,
-        Object.keys(config.hosts).length ? (n) => (placementOf(spec(n)) === "everyHost" ? [EDGE_HOST, ...Object.keys(config.hosts)] : [hostOf(config, n)]) : undefined,
+        Object.keys(config.hosts).length ? (n) => (placementOf(spec(n)) === "everyHost" ? hostNames(config) : [hostOf(config, n)]) : undefined,
     ).map((g) => ({ path: `etc/${ruleFilePath(g)}`, content: serializeRuleGroup(g) })),
 ];
